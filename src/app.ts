@@ -1,0 +1,55 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { authRoutes } from "./auth/auth.routes.js";
+import { authenticatePlugin } from "./auth/authenticate.plugin.js";
+import { errorHandlerPlugin } from "./errors/error-handler.js";
+import { ErrorSchema } from "./errors/error-schema.js";
+import { healthRoutes } from "./health/health.routes.js";
+import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
+import { openapiPlugin } from "./openapi/openapi.plugin.js";
+import type { Services } from "./services.js";
+import { ProfilePatchSchema, UserSchema } from "./users/user-object.js";
+import { usersRoutes } from "./users/users.routes.js";
+import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
+
+/** Bodies over this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  services: Services;
+  logger: FastifyBaseLogger;
+}
+
+/** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
+export async function buildApp({ services, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Prototype keys reach the patch reader as own properties, which refuses them as unknown
+    // fields (422) instead of Fastify's bare 400; nothing ever merges a body into an object.
+    onProtoPoisoning: "ignore",
+    onConstructorPoisoning: "ignore",
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser(
+    "application/merge-patch+json",
+    { parseAs: "string" },
+    app.getDefaultJsonParser("ignore", "ignore"),
+  );
+  app.addSchema(ErrorSchema);
+  app.addSchema(UserSchema);
+  app.addSchema(ProfilePatchSchema);
+
+  await app.register(requestIdPlugin);
+  await app.register(errorHandlerPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authenticatePlugin, { services });
+  await app.register(healthRoutes, { services });
+  await app.register(authRoutes, { services });
+  await app.register(usersRoutes, { services });
+  return app;
+}

@@ -1,0 +1,98 @@
+import { apiKey } from "@better-auth/api-key";
+import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
+import { admin, bearer } from "better-auth/plugins";
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import { PROFILE_FIELDS } from "../users/user-fields.js";
+import { isUserActive } from "./user-state.js";
+
+/** Prefix of every API key we issue; it tells a key from a session token in one glance. */
+export const API_KEY_PREFIX = "vk_";
+
+/** Header we set from Fastify's request.ip so Better Auth's limiter sees the real client. */
+export const CLIENT_IP_HEADER = "x-valara-client-ip";
+
+// Better Auth routes that would write a profile around our validation and admin rules.
+// They answer 404; PATCH/PUT /api/v1/users/{id} are the only ways to change a user.
+export const DISABLED_AUTH_PATHS = [
+  "/update-user",
+  "/change-email",
+  "/delete-user",
+  "/admin/update-user",
+  "/admin/set-role",
+  "/admin/create-user",
+];
+
+// Every profile column is written by our endpoints only: `input: false` keeps sign-up from
+// setting them.
+const profileAdditionalFields = Object.fromEntries(
+  PROFILE_FIELDS.filter((spec) => !spec.core).map((spec) => [
+    spec.camel,
+    { type: "string", required: false, input: false, fieldName: spec.column },
+  ]),
+) as Record<string, { type: "string"; required: false; input: false; fieldName: string }>;
+
+export interface AuthOptions {
+  config: Config;
+  database: Database;
+  secret: string;
+  logger: FastifyBaseLogger;
+}
+
+/** Better Auth with email/password, bearer, admin and API keys, on our database. */
+export function createAuth({ config, database, secret, logger }: AuthOptions) {
+  return betterAuth({
+    appName: "Valara",
+    baseURL: config.authUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`,
+    basePath: "/api/auth",
+    secret,
+    database: { db: database.db, type: database.dialect },
+    emailAndPassword: { enabled: true },
+    telemetry: { enabled: false },
+    disabledPaths: DISABLED_AUTH_PATHS,
+    user: {
+      additionalFields: {
+        ...profileAdditionalFields,
+        isActive: { type: "boolean", required: false, input: false, defaultValue: true, fieldName: "is_active" },
+        accountStatus: { type: "string", required: false, input: false, defaultValue: "active", fieldName: "account_status" },
+      },
+    },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
+    logger: {
+      level: "warn",
+      log: (level, message) => logger[level]({ component: "better-auth" }, message),
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // An inactive or suspended user keeps their data but cannot start a session.
+          before: async (session) => {
+            const user = await database.db
+              .selectFrom("user")
+              .select(["is_active", "account_status", "banned"])
+              .where("id", "=", session.userId)
+              .executeTakeFirst();
+            if (user && !isUserActive(user)) {
+              throw new APIError("FORBIDDEN", { code: "ACCOUNT_INACTIVE", message: "This account is inactive or suspended." });
+            }
+          },
+        },
+      },
+    },
+    plugins: [
+      bearer(),
+      admin({ defaultRole: "user", adminRoles: config.adminRoles }),
+      apiKey({
+        defaultPrefix: API_KEY_PREFIX,
+        // The plugin's own limiter defaults to 10 requests a day; ours is per endpoint.
+        rateLimit: { enabled: false },
+        // Never let a bare key act as a session on Better Auth's routes.
+        enableSessionForAPIKeys: false,
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

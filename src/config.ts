@@ -1,0 +1,87 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const RateLimit = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+const CommaList = Type.String({ pattern: "^[a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*$" });
+
+/** Every environment variable the service reads, with its default. The one source of truth. */
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.String({ default: "development" }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: "127.0.0.1" }),
+  DATABASE_URL: Type.String({ pattern: "^(file:.+|postgres(ql)?://.+)$", default: "file:./data/valara.db" }),
+  BETTER_AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  BETTER_AUTH_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  RATE_LIMIT_READ: Type.Integer({ ...RateLimit, default: 600 }),
+  RATE_LIMIT_LIST: Type.Integer({ ...RateLimit, default: 300 }),
+  RATE_LIMIT_WRITE: Type.Integer({ ...RateLimit, default: 120 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+  LOG_LEVEL: Type.Union(
+    LOG_LEVELS.map((level) => Type.Literal(level)),
+    { default: "info" },
+  ),
+  ROLES: Type.String({ ...CommaList, default: "user,admin" }),
+  ADMIN_ROLES: Type.String({ ...CommaList, default: "admin" }),
+});
+type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config {
+  env: string;
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Undefined only outside production: then the data folder keeps a generated one. */
+  authSecret: string | undefined;
+  authUrl: string | undefined;
+  redisUrl: string | undefined;
+  rateLimits: { read: number; list: number; write: number };
+  requestTimeoutMs: number;
+  logLevel: string;
+  roles: string[];
+  adminRoles: string[];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const picked: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== "") picked[key] = value;
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
+  const problems = [...Value.Errors(ConfigSchema, converted)].map(
+    (error) => `${error.path.slice(1) || "config"}: ${error.message}`,
+  );
+  const raw = converted as RawConfig;
+  const production = raw.NODE_ENV === "production";
+  if (production && !raw.BETTER_AUTH_SECRET) problems.push("BETTER_AUTH_SECRET: required when NODE_ENV=production");
+  const roles = raw.ROLES?.split(",") ?? [];
+  const adminRoles = raw.ADMIN_ROLES?.split(",") ?? [];
+  for (const role of adminRoles) {
+    if (!roles.includes(role)) problems.push(`ADMIN_ROLES: "${role}" is not one of ROLES`);
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  return {
+    env: raw.NODE_ENV,
+    production,
+    port: raw.PORT,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    authSecret: raw.BETTER_AUTH_SECRET,
+    authUrl: raw.BETTER_AUTH_URL,
+    redisUrl: raw.REDIS_URL,
+    rateLimits: { read: raw.RATE_LIMIT_READ, list: raw.RATE_LIMIT_LIST, write: raw.RATE_LIMIT_WRITE },
+    requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+    logLevel: raw.LOG_LEVEL,
+    roles,
+    adminRoles,
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+/** Counts every SQL statement the process runs (ours and Better Auth's: they share this Kysely). */
+export class QueryCounter {
+  total = 0;
+  private readonly listeners = new Set<() => void>();
+
+  record() {
+    this.total++;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` on each statement until the returned function is called. */
+  watch(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  queries: QueryCounter;
+  /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** Milliseconds SQLite waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+function sqliteFile(url: string): string {
+  const path = url.slice("file:".length);
+  return path === ":memory:" ? path : resolve(path);
+}
+
+/** Opens the database named by DATABASE_URL (`file:PATH` or `postgres://…`). */
+export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const queries = new QueryCounter();
+  const log = (event: LogEvent) => queries.record();
+  if (url.startsWith("file:")) {
+    const file = sqliteFile(url);
+    const dataDir = file === ":memory:" ? resolve("data") : dirname(file);
+    mkdirSync(dataDir, { recursive: true });
+    const sqlite = new SQLite(file);
+    // WAL lets readers run beside the writer; FULL syncs every commit so an acknowledged write
+    // survives a crash of the machine, not just of the process.
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = FULL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+    return { db, dialect: "sqlite", queries, dataDir, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+  return { db, dialect: "postgres", queries, dataDir: resolve("data"), close: () => db.destroy() };
+}

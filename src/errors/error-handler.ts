@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { AppError, isAppError } from "./app-error.js";
+import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+
+/** The contract's error body. */
+export function errorBody(error: AppError, requestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      request_id: requestId,
+      details: error.details,
+      ...(error.hint ? { hint: error.hint } : {}),
+    },
+  };
+}
+
+/** Sends an AppError in the envelope; used by hooks that answer before a handler runs. */
+export function sendError(reply: FastifyReply, error: AppError) {
+  reply.headers(error.headers);
+  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error, reply.request.id));
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_json",
+  FST_ERR_CTP_INVALID_CONTENT_TYPE_PARSER: "unsupported_media_type",
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: "validation_failed",
+  401: "auth_required",
+  403: "forbidden",
+  404: "not_found",
+  405: "not_found",
+  409: "validation_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "validation_failed",
+  429: "rate_limit_exceeded",
+  503: "service_unavailable",
+  504: "request_timeout",
+};
+
+/** Turns anything thrown (ours, Fastify's, a library's) into an AppError fit for a client. */
+export function toAppError(error: FastifyError | Error, request: FastifyRequest): AppError {
+  if (isAppError(error)) return error;
+  const fastifyError = error as FastifyError;
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return new AppError(mapped);
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new AppError("invalid_json");
+  if (fastifyError.validation) {
+    return new AppError("validation_failed", {
+      details: {
+        errors: fastifyError.validation.map((issue) => ({
+          field: `${fastifyError.validationContext ?? "request"}${issue.instancePath.replaceAll("/", ".")}`,
+          code: issue.keyword,
+          message: issue.message ?? "is invalid",
+        })),
+      },
+    });
+  }
+  const status = fastifyError.statusCode ?? 500;
+  const code = status < 500 || status === 503 || status === 504 ? STATUS_CODES[status] : undefined;
+  if (code) return new AppError(code, { status: ERROR_CODES[code].status });
+  request.log.error({ err: error }, "unhandled error");
+  return new AppError("internal_error");
+}
+
+/** One place where every error becomes the contract's envelope, with the request id. */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const appError = toAppError(error, request);
+      if (appError.status >= 500 && isAppError(error)) request.log.warn({ code: appError.code }, error.message);
+      return sendError(reply, appError);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendError(reply, new AppError("not_found", { message: `No route for ${request.method} ${request.url.split("?")[0]}.` })),
+    );
+  },
+  { name: "error-handler" },
+);

@@ -1,0 +1,33 @@
+import type { FastifyBaseLogger } from "fastify";
+import { resolveAuthSecret } from "./auth/auth-secret.js";
+import { type Auth, createAuth } from "./auth/better-auth.js";
+import type { Config } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { migrate } from "./db/migrate.js";
+
+/** What the server and the CLI share: configuration, database, Better Auth and its secret. */
+export interface Services {
+  config: Config;
+  database: Database;
+  auth: Auth;
+  secret: string;
+  migrate(): Promise<{ applied: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Opens the database and builds Better Auth on it. Does not migrate: call `migrate()`. */
+export function openServices(config: Config, logger: FastifyBaseLogger): Services {
+  const database = openDatabase(config.databaseUrl);
+  const secret = resolveAuthSecret(config, database.dataDir, (path) =>
+    logger.info({ path }, "generated a signing secret for development and saved it; set BETTER_AUTH_SECRET in production"),
+  );
+  const auth = createAuth({ config, database, secret, logger });
+  return {
+    config,
+    database,
+    auth,
+    secret,
+    migrate: () => migrate(auth, database.db),
+    close: () => database.close(),
+  };
+}

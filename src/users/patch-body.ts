@@ -1,0 +1,93 @@
+import { closest, distance } from "fastest-levenshtein";
+import { checkProfileValue, type FieldError } from "./field-rules.js";
+import {
+  ADMIN_FIELD_BY_KEY,
+  KNOWN_FIELD_KEYS,
+  PROFILE_FIELD_BY_KEY,
+  PROFILE_FIELDS,
+  type CatalogField,
+  READ_ONLY_FIELD_BY_KEY,
+} from "./user-fields.js";
+
+/** Normalised profile changes, in catalog order: field → value to store (null clears). */
+export type ProfilePatch = ReadonlyArray<readonly [CatalogField, string | null]>;
+
+export type PatchBodyResult =
+  | { kind: "ok"; patch: ProfilePatch }
+  | { kind: "not_object" }
+  | { kind: "admin_only_fields"; fields: string[] }
+  | { kind: "invalid"; errors: FieldError[] };
+
+const squash = (key: string) => key.toLowerCase().replace(/[_\-\s]/g, "");
+const SQUASHED = new Map(KNOWN_FIELD_KEYS.map((key) => [squash(key), PROFILE_FIELD_BY_KEY.get(key)?.name]));
+
+/** The snake_case field a mistyped key most likely meant, if any is close. */
+function suggestField(key: string): string | undefined {
+  const exact = SQUASHED.get(squash(key));
+  if (exact) return exact;
+  if (key.length > 64) return undefined;
+  const candidate = closest(key, KNOWN_FIELD_KEYS as string[]);
+  const limit = Math.max(1, Math.floor(key.length / 3));
+  return distance(key, candidate) <= limit ? PROFILE_FIELD_BY_KEY.get(candidate)?.name : undefined;
+}
+
+function unknownField(key: string): FieldError {
+  const suggestion = suggestField(key);
+  return {
+    field: key,
+    code: "unknown_field",
+    message: suggestion ? `${key} is not a field; did you mean ${suggestion}?` : `${key} is not a field`,
+    ...(suggestion ? { suggestion } : {}),
+  };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Reads a PATCH body: accepts snake_case and camelCase, reports admin-only fields first (rule 4),
+ * then every other problem at once (rule 5). Never throws, whatever JSON value it is given.
+ */
+export function readProfilePatch(body: unknown): PatchBodyResult {
+  if (!isPlainObject(body)) return { kind: "not_object" };
+  const keys = Object.keys(body);
+
+  const adminOnly = keys.filter((key) => ADMIN_FIELD_BY_KEY.has(key));
+  if (adminOnly.length > 0) return { kind: "admin_only_fields", fields: adminOnly };
+
+  const errors: FieldError[] = [];
+  const raw = new Map<CatalogField, { key: string; value: unknown }>();
+  for (const key of keys) {
+    const value = body[key];
+    const spec = PROFILE_FIELD_BY_KEY.get(key);
+    if (!spec) {
+      errors.push(
+        READ_ONLY_FIELD_BY_KEY.has(key)
+          ? { field: key, code: "read_only", message: `${key} is read-only` }
+          : unknownField(key),
+      );
+      continue;
+    }
+    const earlier = raw.get(spec);
+    if (earlier && earlier.value !== value) {
+      errors.push({
+        field: spec.name,
+        code: "conflicting_casing",
+        message: `${spec.name} was sent as ${earlier.key} and ${key} with different values`,
+      });
+      continue;
+    }
+    raw.set(spec, { key, value });
+  }
+
+  const patch: Array<readonly [CatalogField, string | null]> = [];
+  for (const spec of PROFILE_FIELDS) {
+    const entry = raw.get(spec);
+    if (!entry) continue;
+    if (errors.some((error) => error.field === spec.name && error.code === "conflicting_casing")) continue;
+    const result = checkProfileValue(spec, entry.value);
+    if (result.ok) patch.push([spec, result.value]);
+    else errors.push({ field: entry.key, code: result.code, message: `${entry.key} ${result.message}` });
+  }
+  return errors.length > 0 ? { kind: "invalid", errors } : { kind: "ok", patch };
+}

@@ -1,0 +1,130 @@
+/**
+ * The user object's field catalog, declared once. It drives body casing, validation, the
+ * Better Auth schema (columns), the response object and the OpenAPI schema: adding a profile
+ * field is one line here.
+ */
+
+export type FieldKind = "text" | "email" | "url" | "phone" | "us_state" | "date";
+
+export interface ProfileField {
+  /** snake_case name in the API. */
+  readonly name: string;
+  /** camelCase alias accepted in request bodies. */
+  readonly camel: string;
+  /** Column in Better Auth's user table. */
+  readonly column: string;
+  readonly kind: FieldKind;
+  readonly maxLength: number;
+  /** False only for `name`: null and "" are refused instead of clearing it. */
+  readonly nullable: boolean;
+  /** Newlines (and tabs) allowed; other control characters never are. */
+  readonly multiline: boolean;
+  /** True when Better Auth owns the column (name, image) rather than our additional fields. */
+  readonly core: boolean;
+  readonly description: string;
+}
+
+const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+interface FieldOptions<C extends string> {
+  column?: C;
+  nullable?: boolean;
+  multiline?: boolean;
+  core?: boolean;
+}
+
+function field<N extends string, C extends string = N>(
+  name: N,
+  kind: FieldKind,
+  maxLength: number,
+  description: string,
+  options: FieldOptions<C> & { core?: boolean } = {},
+) {
+  return {
+    name,
+    camel: camelCase(name),
+    column: (options.column ?? name) as string extends C ? N : C,
+    kind,
+    maxLength,
+    nullable: options.nullable ?? true,
+    multiline: options.multiline ?? false,
+    core: (options.core ?? false) as boolean,
+    description,
+  } as const satisfies ProfileField;
+}
+
+const URL_MAX = 2048;
+const PHONE_MAX = 40;
+
+/** Fields the owner may change with PATCH (and admins for anyone). */
+export const PROFILE_FIELDS = [
+  field("name", "text", 120, "Full name", { nullable: false, core: true }),
+  field("first_name", "text", 60, "Given name"),
+  field("last_name", "text", 60, "Family name"),
+  field("display_name", "text", 120, "Name shown on the public profile"),
+  field("display_email", "email", 254, "Contact email shown on the public profile"),
+  field("title", "text", 120, "Job title, e.g. Senior Real Estate Agent"),
+  field("tagline", "text", 200, "One-line pitch"),
+  field("phone", "phone", PHONE_MAX, "Main phone number, stored as sent"),
+  field("cell_phone", "phone", PHONE_MAX, "Mobile phone number, stored as sent"),
+  field("office_phone", "phone", PHONE_MAX, "Office phone number, stored as sent"),
+  field("avatar_url", "url", URL_MAX, "Absolute http(s) URL of the avatar", { column: "image", core: true }),
+  field("brokerage_name", "text", 160, "Brokerage"),
+  field("office_name", "text", 160, "Office"),
+  field("license_number", "text", 64, "Real-estate license number"),
+  field("license_state", "us_state", 2, "Licensing state: two-letter code"),
+  field("license_expiration", "date", 10, "License expiry date (YYYY-MM-DD)"),
+  field("bio", "text", 5000, "Biography; newlines allowed", { multiline: true }),
+  field("website_url", "url", URL_MAX, "Personal website"),
+  field("facebook_url", "url", URL_MAX, "Facebook profile"),
+  field("instagram_url", "url", URL_MAX, "Instagram profile"),
+  field("linkedin_url", "url", URL_MAX, "LinkedIn profile"),
+  field("twitter_url", "url", URL_MAX, "Twitter / X profile"),
+  field("youtube_url", "url", URL_MAX, "YouTube channel"),
+  field("tiktok_url", "url", URL_MAX, "TikTok profile"),
+  field("zillow_url", "url", URL_MAX, "Zillow profile"),
+  field("city", "text", 100, "City"),
+  field("state", "us_state", 2, "State: two-letter code"),
+] as const;
+
+/** One entry of the catalog, with its literal name and column. */
+export type CatalogField = (typeof PROFILE_FIELDS)[number];
+export type ProfileFieldName = CatalogField["name"];
+export type ProfileColumn = (typeof PROFILE_FIELDS)[number]["column"];
+/** Profile columns we add to Better Auth's user table (its own are name and image). */
+export type AdditionalProfileColumn = Exclude<ProfileColumn, "name" | "image">;
+
+/** Fields only an admin may change, and only through PUT. */
+export const ADMIN_FIELDS = [
+  { name: "email", camel: "email", column: "email" },
+  { name: "role", camel: "role", column: "role" },
+  { name: "is_active", camel: "isActive", column: "is_active" },
+  { name: "email_verified", camel: "emailVerified", column: "emailVerified" },
+  { name: "account_status", camel: "accountStatus", column: "account_status" },
+] as const;
+
+export const ACCOUNT_STATUSES = ["active", "suspended", "pending"] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** Fields nobody may write. */
+export const READ_ONLY_FIELDS = [
+  { name: "id", camel: "id" },
+  { name: "created_at", camel: "createdAt" },
+  { name: "updated_at", camel: "updatedAt" },
+] as const;
+
+export const PROFILE_FIELD_BY_KEY: ReadonlyMap<string, CatalogField> = new Map(
+  PROFILE_FIELDS.flatMap((spec) => [
+    [spec.name, spec],
+    [spec.camel, spec],
+  ]),
+);
+
+const byBothCasings = <T extends { name: string; camel: string }>(list: readonly T[]) =>
+  new Map(list.flatMap((spec) => [[spec.name, spec] as const, [spec.camel, spec] as const]));
+
+export const ADMIN_FIELD_BY_KEY = byBothCasings(ADMIN_FIELDS);
+export const READ_ONLY_FIELD_BY_KEY = byBothCasings(READ_ONLY_FIELDS);
+
+/** Every key a body may name, for did-you-mean suggestions. */
+export const KNOWN_FIELD_KEYS: readonly string[] = [...PROFILE_FIELD_BY_KEY.keys()];
