@@ -1,3 +1,4 @@
+import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { authRoutes } from "./auth/auth.routes.js";
 import { authenticatePlugin } from "./auth/authenticate.plugin.js";
@@ -9,7 +10,6 @@ import { openapiPlugin } from "./openapi/openapi.plugin.js";
 import type { Services } from "./services.js";
 import { ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
-import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

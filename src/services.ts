@@ -19,7 +19,10 @@ export interface Services {
 export function openServices(config: Config, logger: FastifyBaseLogger): Services {
   const database = openDatabase(config.databaseUrl);
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>
-    logger.info({ path }, "generated a signing secret for development and saved it; set BETTER_AUTH_SECRET in production"),
+    logger.info(
+      { path },
+      "generated a signing secret for development and saved it; set BETTER_AUTH_SECRET in production",
+    ),
   );
   const auth = createAuth({ config, database, secret, logger });
   return {

@@ -31,7 +31,11 @@ function toRequest(request: FastifyRequest): Request {
   }
   headers.set(CLIENT_IP_HEADER, request.ip);
   const hasBody = request.body !== undefined && request.method !== "GET" && request.method !== "HEAD";
-  return new Request(url, { method: request.method, headers, body: hasBody ? JSON.stringify(request.body) : undefined });
+  return new Request(url, {
+    method: request.method,
+    headers,
+    body: hasBody ? JSON.stringify(request.body) : undefined,
+  });
 }
 
 /** Better Auth's error response, restated in our envelope (its own code kept in details). */

@@ -56,7 +56,13 @@ export function createAuth({ config, database, secret, logger }: AuthOptions) {
       additionalFields: {
         ...profileAdditionalFields,
         isActive: { type: "boolean", required: false, input: false, defaultValue: true, fieldName: "is_active" },
-        accountStatus: { type: "string", required: false, input: false, defaultValue: "active", fieldName: "account_status" },
+        accountStatus: {
+          type: "string",
+          required: false,
+          input: false,
+          defaultValue: "active",
+          fieldName: "account_status",
+        },
       },
     },
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
@@ -75,7 +81,10 @@ export function createAuth({ config, database, secret, logger }: AuthOptions) {
               .where("id", "=", session.userId)
               .executeTakeFirst();
             if (user && !isUserActive(user)) {
-              throw new APIError("FORBIDDEN", { code: "ACCOUNT_INACTIVE", message: "This account is inactive or suspended." });
+              throw new APIError("FORBIDDEN", {
+                code: "ACCOUNT_INACTIVE",
+                message: "This account is inactive or suspended.",
+              });
             }
           },
         },

@@ -8,7 +8,9 @@ export interface CredentialRow {
   expiresAt: DbDate | null;
 }
 
-function splitRow(row: UserRow & { credential_id: string; credential_enabled: DbBoolean | null; credential_expires_at: DbDate | null }): CredentialRow {
+function splitRow(
+  row: UserRow & { credential_id: string; credential_enabled: DbBoolean | null; credential_expires_at: DbDate | null },
+): CredentialRow {
   const { credential_id, credential_enabled, credential_expires_at, ...user } = row;
   return { user, credentialId: credential_id, enabled: credential_enabled, expiresAt: credential_expires_at };
 }
@@ -19,7 +21,11 @@ export async function findApiKeyWithUser(db: Kysely<DB>, hashedKey: string): Pro
     .selectFrom("apikey")
     .innerJoin("user", "user.id", "apikey.referenceId")
     .selectAll("user")
-    .select(["apikey.id as credential_id", "apikey.enabled as credential_enabled", "apikey.expiresAt as credential_expires_at"])
+    .select([
+      "apikey.id as credential_id",
+      "apikey.enabled as credential_enabled",
+      "apikey.expiresAt as credential_expires_at",
+    ])
     .where("apikey.key", "=", hashedKey)
     .executeTakeFirst();
   return row && splitRow(row);

@@ -25,7 +25,8 @@ function presentedCredential(headers: IncomingHttpHeaders): Presented {
   const apiKeyHeader = headers["x-api-key"];
   if (typeof authorization === "string" && authorization !== "") {
     const token = BEARER.exec(authorization)?.[1];
-    if (!token) throw new AppError("auth_required", { message: "Use Authorization: Bearer <api key or session token>." });
+    if (!token)
+      throw new AppError("auth_required", { message: "Use Authorization: Bearer <api key or session token>." });
     return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "session", value: token };
   }
   if (typeof apiKeyHeader === "string" && apiKeyHeader.trim() !== "") {

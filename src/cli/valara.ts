@@ -20,7 +20,10 @@ function positiveInteger(value: string): number {
 export function buildCli(): Command {
   const program = new Command("valara").description("Valara Users API service");
 
-  program.command("serve").description("start the HTTP server (what npm start runs)").action(() => serve());
+  program
+    .command("serve")
+    .description("start the HTTP server (what npm start runs)")
+    .action(() => serve());
 
   program
     .command("migrate")
@@ -57,7 +60,11 @@ export function buildCli(): Command {
       const created = await withServices((services) =>
         createApiKey(services, { user: options.user, name: options.name, expiresInDays: options.expiresIn }),
       );
-      print(created, options.json, `key ${created.id} for user ${created.user_id}: ${created.key}\n(shown once; store it now)`);
+      print(
+        created,
+        options.json,
+        `key ${created.id} for user ${created.user_id}: ${created.key}\n(shown once; store it now)`,
+      );
     });
   keys
     .command("revoke <key-id>")

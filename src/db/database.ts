@@ -48,7 +48,7 @@ function sqliteFile(url: string): string {
 /** Opens the database named by DATABASE_URL (`file:PATH` or `postgres://…`). */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   const queries = new QueryCounter();
-  const log = (event: LogEvent) => queries.record();
+  const log = (_event: LogEvent) => queries.record();
   if (url.startsWith("file:")) {
     const file = sqliteFile(url);
     const dataDir = file === ":memory:" ? resolve("data") : dirname(file);

@@ -8,7 +8,12 @@ const OWN_MIGRATIONS: Record<string, Migration> = {
   "001_user_created_at_index": {
     // Keyset pagination of the user list walks (createdAt, id).
     up: async (db) => {
-      await db.schema.createIndex("user_created_at_id_idx").ifNotExists().on("user").columns(["createdAt", "id"]).execute();
+      await db.schema
+        .createIndex("user_created_at_id_idx")
+        .ifNotExists()
+        .on("user")
+        .columns(["createdAt", "id"])
+        .execute();
     },
   },
 };

@@ -81,7 +81,10 @@ export const errorHandlerPlugin = fp(
       return sendError(reply, appError);
     });
     app.setNotFoundHandler((request, reply) =>
-      sendError(reply, new AppError("not_found", { message: `No route for ${request.method} ${request.url.split("?")[0]}.` })),
+      sendError(
+        reply,
+        new AppError("not_found", { message: `No route for ${request.method} ${request.url.split("?")[0]}.` }),
+      ),
     );
   },
   { name: "error-handler" },

@@ -1,5 +1,5 @@
-import type { ProfileField } from "./user-fields.js";
 import { toStateCode } from "./us-states.js";
+import type { ProfileField } from "./user-fields.js";
 
 /** One problem with one field, as listed in `details.errors`. */
 export interface FieldError {
@@ -90,7 +90,12 @@ export function checkProfileValue(spec: ProfileField, input: unknown): RuleResul
     return spec.nullable ? { ok: true, value: null } : fail("too_short", "must not be empty");
   }
   if ((spec.multiline ? CONTROL_EXCEPT_NEWLINES : CONTROL).test(value)) {
-    return fail("control_characters", spec.multiline ? "must not contain control characters other than newlines" : "must not contain control characters");
+    return fail(
+      "control_characters",
+      spec.multiline
+        ? "must not contain control characters other than newlines"
+        : "must not contain control characters",
+    );
   }
   // The state rule reads full names longer than the stored code; its own check bounds it.
   const length = [...value].length;

@@ -2,10 +2,10 @@ import { closest, distance } from "fastest-levenshtein";
 import { checkProfileValue, type FieldError } from "./field-rules.js";
 import {
   ADMIN_FIELD_BY_KEY,
+  type CatalogField,
   KNOWN_FIELD_KEYS,
   PROFILE_FIELD_BY_KEY,
   PROFILE_FIELDS,
-  type CatalogField,
   READ_ONLY_FIELD_BY_KEY,
 } from "./user-fields.js";
 

@@ -43,7 +43,10 @@ export function profileFieldSchema(spec: ProfileField, forRequest: boolean): TSc
       case "us_state":
         return forRequest
           ? Type.String({ description: `${spec.description}; a full state name is accepted too, any case` })
-          : Type.Union(STATE_CODES.map((code) => Type.Literal(code)), { description: spec.description });
+          : Type.Union(
+              STATE_CODES.map((code) => Type.Literal(code)),
+              { description: spec.description },
+            );
       case "text":
         return Type.String({ ...described, minLength: spec.nullable ? 0 : 1 });
     }

@@ -1,5 +1,5 @@
-import { Type } from "@sinclair/typebox";
 import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
 import { callerOf } from "../auth/authenticate.plugin.js";
 import { errorResponses } from "../errors/error-schema.js";
@@ -14,7 +14,9 @@ type UserParams = { user_id: string };
 
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 const IdempotencyHeaders = Type.Object({
-  "x-idempotency-key": Type.Optional(Type.String({ description: "Makes retries safe (1–255 printable ASCII characters)" })),
+  "x-idempotency-key": Type.Optional(
+    Type.String({ description: "Makes retries safe (1–255 printable ASCII characters)" }),
+  ),
   "if-match": Type.Optional(Type.String({ description: "Apply only if the user's ETag still matches" })),
 });
 
@@ -41,7 +43,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         tags: ["users"],
         summary: "The caller's own user",
         security,
-        response: { 200: Type.Ref(UserSchema), ...errorResponses(401, 429, 500) },
+        response: { 200: Type.Ref(UserSchema, { description: "The user" }), ...errorResponses(401, 429, 500) },
       },
     },
     async (request) => toUserObject(callerOf(request).user),
@@ -57,7 +59,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         summary: "Read one user (owner or admin; anyone else gets 404)",
         security,
         params: UserParams,
-        response: { 200: Type.Ref(UserSchema), ...errorResponses(401, 404, 429, 500) },
+        response: { 200: Type.Ref(UserSchema, { description: "The user" }), ...errorResponses(401, 404, 429, 500) },
       },
     },
     async (request) => toUserObject(await getUser(database, callerOf(request), request.params.user_id)),
@@ -82,7 +84,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         headers: IdempotencyHeaders,
         body: Type.Ref(ProfilePatchSchema),
         response: {
-          200: Type.Ref(UserSchema),
+          200: Type.Ref(UserSchema, { description: "The whole user after the change" }),
           ...errorResponses(401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504),
         },
       },

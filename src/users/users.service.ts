@@ -28,7 +28,12 @@ export async function getUser(database: Database, caller: Caller, userId: string
 }
 
 /** PATCH rules 4 to 8 (1 to 3 ran before the body was read): a partial, atomic profile update. */
-export async function patchUserProfile(database: Database, caller: Caller, userId: string, body: unknown): Promise<UserRow> {
+export async function patchUserProfile(
+  database: Database,
+  caller: Caller,
+  userId: string,
+  body: unknown,
+): Promise<UserRow> {
   const read = readProfilePatch(body);
   switch (read.kind) {
     case "not_object":
