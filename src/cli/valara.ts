@@ -30,7 +30,7 @@ export function buildCli(): Command {
     .description("create or update the database schema")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
-      const result = await withServices((services) => services.migrate());
+      const result = await withServices((services) => services.migrate(), { migrate: false });
       print(result, options.json, result.applied.length ? `applied: ${result.applied.join(", ")}` : "up to date");
     });
 

@@ -2,13 +2,13 @@ import { type TSchema, Type } from "@sinclair/typebox";
 import { truthy } from "../auth/user-state.js";
 import type { DbDate, UserRow } from "../db/schema.js";
 import { STATE_CODES } from "./us-states.js";
-import { ACCOUNT_STATUSES, PROFILE_FIELDS, type ProfileField } from "./user-fields.js";
+import { ACCOUNT_STATUSES, PROFILE_FIELDS, type ProfileField, type ProfileFieldName } from "./user-fields.js";
 
 const toIso = (date: DbDate) => new Date(date).toISOString();
 
 /** The API's user object: snake_case, every key present, null where unset. */
 export function toUserObject(row: UserRow) {
-  const profile: Record<string, string | null> = {};
+  const profile = {} as { [name in ProfileFieldName]: string | null };
   for (const spec of PROFILE_FIELDS) profile[spec.name] = row[spec.column] ?? null;
   return {
     id: row.id,
