@@ -31,6 +31,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     onProtoPoisoning: "ignore",
     onConstructorPoisoning: "ignore",
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: services.config.trustProxy,
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.

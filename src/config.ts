@@ -22,6 +22,10 @@ export const ConfigSchema = Type.Object({
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: "info" },
   ),
+  METRICS_ENABLED: Type.Boolean({ default: true }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   ROLES: Type.String({ ...CommaList, default: "user,admin" }),
   ADMIN_ROLES: Type.String({ ...CommaList, default: "admin" }),
 });
@@ -39,9 +43,22 @@ export interface Config {
   redisUrl: string | undefined;
   rateLimits: { read: number; list: number; write: number };
   requestTimeoutMs: number;
+  /** GET /metrics: off, open, or behind `Authorization: Bearer <token>`. */
+  metrics: { enabled: boolean; token: string | undefined };
+  databasePoolSize: number;
+  /** Fastify's trustProxy: "true", a hop count, or addresses/CIDRs (comma-separated). */
+  trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
   roles: string[];
   adminRoles: string[];
+}
+
+function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (!/^\d+$/.test(value)) return value;
+  const hops = Number(value);
+  return (_address, hop) => hop < hops;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: raw.REDIS_URL,
     rateLimits: { read: raw.RATE_LIMIT_READ, list: raw.RATE_LIMIT_LIST, write: raw.RATE_LIMIT_WRITE },
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+    metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     logLevel: raw.LOG_LEVEL,
     roles,
     adminRoles,

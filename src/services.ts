@@ -17,7 +17,7 @@ export interface Services {
 
 /** Opens the database and builds Better Auth on it. Does not migrate: call `migrate()`. */
 export function openServices(config: Config, logger: FastifyBaseLogger): Services {
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>
     logger.info(
       { path },
