@@ -7,6 +7,7 @@ import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
+import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
 import type { Services } from "./services.js";
 import { ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
@@ -49,6 +50,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin);
   await app.register(authenticatePlugin, { services });
+  await app.register(rateLimitPlugin, { services });
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(usersRoutes, { services });

@@ -11,7 +11,12 @@ export function encodeCursor(secret: string, scope: string, position: unknown): 
 }
 
 /** The position inside a cursor; 422 invalid_cursor when it was tampered with or is foreign. */
-export function decodeCursor<T>(secret: string, scope: string, cursor: string, isPosition: (value: unknown) => value is T): T {
+export function decodeCursor<T>(
+  secret: string,
+  scope: string,
+  cursor: string,
+  isPosition: (value: unknown) => value is T,
+): T {
   const [payload, signature, extra] = cursor.split(".");
   if (!payload || !signature || extra !== undefined || cursor.length > 1024) throw invalidCursor();
   const expected = Buffer.from(sign(secret, scope, payload));
@@ -32,4 +37,6 @@ function sign(secret: string, scope: string, payload: string): string {
 }
 
 const invalidCursor = () =>
-  new AppError("invalid_cursor", { message: "The cursor is invalid: pass next_cursor from the previous page unchanged, with the same filters." });
+  new AppError("invalid_cursor", {
+    message: "The cursor is invalid: pass next_cursor from the previous page unchanged, with the same filters.",
+  });

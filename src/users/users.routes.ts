@@ -37,7 +37,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
   app.get(
     "/api/v1/users/me",
     {
-      onRequest: app.authenticate,
+      onRequest: [app.authenticate, app.rateLimit("read")],
       schema: {
         operationId: "getCurrentUser",
         tags: ["users"],
@@ -52,7 +52,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Params: UserParams }>(
     "/api/v1/users/:user_id",
     {
-      onRequest: app.authenticate,
+      onRequest: [app.authenticate, app.rateLimit("read")],
       schema: {
         operationId: "getUser",
         tags: ["users"],
@@ -68,7 +68,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
   app.patch<{ Params: UserParams; Body: unknown }>(
     "/api/v1/users/:user_id",
     {
-      onRequest: [app.authenticate, mayWrite],
+      onRequest: [app.authenticate, app.rateLimit("write"), mayWrite],
       validatorCompiler: bodyReadByService,
       schema: {
         operationId: "updateUserProfile",
