@@ -30,7 +30,7 @@ export function openServices(config: Config, logger: FastifyBaseLogger): Service
     database,
     auth,
     secret,
-    migrate: () => migrate(auth, database.db),
+    migrate: () => migrate(auth, database),
     close: () => database.close(),
   };
 }

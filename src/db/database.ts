@@ -7,7 +7,14 @@ import type { DB } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
 
-/** Counts every SQL statement the process runs (ours and Better Auth's: they share this Kysely). */
+// BEGIN, COMMIT, ROLLBACK and savepoints are transaction control, which the contract's statement
+// budget sets aside; they are not counted.
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start transaction)\b/i;
+
+/**
+ * Counts every SQL statement the process runs (ours and Better Auth's: they share this Kysely),
+ * transaction control aside.
+ */
 export class QueryCounter {
   total = 0;
   private readonly listeners = new Set<() => void>();
@@ -48,7 +55,9 @@ function sqliteFile(url: string): string {
 /** Opens the database named by DATABASE_URL (`file:PATH` or `postgres://…`). */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   const queries = new QueryCounter();
-  const log = (_event: LogEvent) => queries.record();
+  const log = (event: LogEvent) => {
+    if (!TRANSACTION_CONTROL.test(event.query.sql)) queries.record();
+  };
   if (url.startsWith("file:")) {
     const file = sqliteFile(url);
     const dataDir = file === ":memory:" ? resolve("data") : dirname(file);

@@ -1,25 +1,61 @@
 import { getMigrations } from "better-auth/db/migration";
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Migration, Migrator } from "kysely";
 import type { Auth } from "../auth/better-auth.js";
-import type { DB } from "./schema.js";
+import type { Database, DialectName } from "./database.js";
 
 // Our own schema changes, after Better Auth's tables exist. Append only; never edit a shipped one.
-const OWN_MIGRATIONS: Record<string, Migration> = {
-  "001_user_created_at_index": {
-    // Keyset pagination of the user list walks (createdAt, id).
-    up: async (db) => {
-      await db.schema
-        .createIndex("user_created_at_id_idx")
-        .ifNotExists()
-        .on("user")
-        .columns(["createdAt", "id"])
-        .execute();
+// Our timestamps are ISO-8601 UTC text on both databases: identical, and they sort as they read.
+function ownMigrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    "001_user_created_at_index": {
+      // Keyset pagination of the user list walks (createdAt, id).
+      up: async (db) => {
+        await db.schema.createIndex("user_created_at_id_idx").ifNotExists().on("user").columns(["createdAt", "id"]).execute();
+      },
     },
-  },
-};
+    "002_user_history": {
+      up: async (db) => {
+        await db.schema
+          .createTable("user_history")
+          .ifNotExists()
+          // The sequence gives history its commit order for one user: writers of a user are
+          // serialised by the row they update, and each takes its number after that.
+          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (col) =>
+            dialect === "postgres" ? col.primaryKey() : col.primaryKey().autoIncrement(),
+          )
+          .addColumn("user_id", "text", (col) => col.notNull())
+          .addColumn("at", "text", (col) => col.notNull())
+          .addColumn("actor_id", "text", (col) => col.notNull())
+          .addColumn("request_id", "text", (col) => col.notNull())
+          .addColumn("changes", "text", (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex("user_history_user_seq_idx").ifNotExists().on("user_history").columns(["user_id", "seq"]).execute();
+      },
+    },
+    "003_idempotency_key": {
+      up: async (db) => {
+        await db.schema
+          .createTable("idempotency_key")
+          .ifNotExists()
+          .addColumn("user_id", "text", (col) => col.notNull())
+          .addColumn("key", "text", (col) => col.notNull())
+          .addColumn("fingerprint", "text", (col) => col.notNull())
+          .addColumn("request_id", "text", (col) => col.notNull())
+          .addColumn("locked_until", "text", (col) => col.notNull())
+          .addColumn("expires_at", "text", (col) => col.notNull())
+          .addColumn("response_status", "integer")
+          .addColumn("response_etag", "text")
+          .addColumn("response_body", "text")
+          .addPrimaryKeyConstraint("idempotency_key_pk", ["user_id", "key"])
+          .execute();
+        await db.schema.createIndex("idempotency_key_expires_idx").ifNotExists().on("idempotency_key").column("expires_at").execute();
+      },
+    },
+  };
+}
 
 /** Brings the database up to date: Better Auth's tables and columns, then ours. Safe to re-run. */
-export async function migrate(auth: Auth, db: Kysely<DB>): Promise<{ applied: string[] }> {
+export async function migrate(auth: Auth, database: Database): Promise<{ applied: string[] }> {
   const applied: string[] = [];
   const plan = await getMigrations(auth.options);
   for (const table of plan.toBeCreated) applied.push(`better-auth: create table ${table.table}`);
@@ -29,8 +65,8 @@ export async function migrate(auth: Auth, db: Kysely<DB>): Promise<{ applied: st
   await plan.runMigrations();
 
   const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => OWN_MIGRATIONS },
+    db: database.db,
+    provider: { getMigrations: async () => ownMigrations(database.dialect) },
     migrationTableName: "valara_migration",
     migrationLockTableName: "valara_migration_lock",
   });

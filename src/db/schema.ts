@@ -1,3 +1,4 @@
+import type { Generated } from "kysely";
 import type { AdditionalProfileColumn } from "../users/user-fields.js";
 
 // SQLite hands back booleans as 0/1 and dates as text; PostgreSQL as boolean and Date.
@@ -38,10 +39,35 @@ export interface SessionTable {
   expiresAt: DbDate;
 }
 
+/** One recorded change of a user; `changes` is JSON `{field: {from, to}}`. */
+export interface UserHistoryTable {
+  seq: Generated<number>;
+  user_id: string;
+  at: string;
+  actor_id: string;
+  request_id: string;
+  changes: string;
+}
+
+/** A claimed idempotency key; the response columns are set once its request has run. */
+export interface IdempotencyKeyTable {
+  user_id: string;
+  key: string;
+  fingerprint: string;
+  request_id: string;
+  locked_until: string;
+  expires_at: string;
+  response_status: number | null;
+  response_etag: string | null;
+  response_body: string | null;
+}
+
 export interface DB {
   user: UserTable;
   apikey: ApiKeyTable;
   session: SessionTable;
+  user_history: UserHistoryTable;
+  idempotency_key: IdempotencyKeyTable;
 }
 
 export type UserRow = UserTable;
