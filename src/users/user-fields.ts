@@ -96,12 +96,20 @@ export type AdditionalProfileColumn = Exclude<ProfileColumn, "name" | "image">;
 
 /** Fields only an admin may change, and only through PUT. */
 export const ADMIN_FIELDS = [
-  { name: "email", camel: "email", column: "email" },
-  { name: "role", camel: "role", column: "role" },
-  { name: "is_active", camel: "isActive", column: "is_active" },
-  { name: "email_verified", camel: "emailVerified", column: "emailVerified" },
-  { name: "account_status", camel: "accountStatus", column: "account_status" },
+  { name: "email", camel: "email", column: "email", kind: "email", description: "Sign-in email; unique" },
+  { name: "role", camel: "role", column: "role", kind: "role", description: "One of the configured roles" },
+  { name: "is_active", camel: "isActive", column: "is_active", kind: "boolean", description: "False locks the user out" },
+  { name: "email_verified", camel: "emailVerified", column: "emailVerified", kind: "boolean", description: "Email ownership proven" },
+  {
+    name: "account_status",
+    camel: "accountStatus",
+    column: "account_status",
+    kind: "account_status",
+    description: "suspended locks the user out",
+  },
 ] as const;
+
+export type AdminField = (typeof ADMIN_FIELDS)[number];
 
 export const ACCOUNT_STATUSES = ["active", "suspended", "pending"] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];

@@ -1,0 +1,40 @@
+import type { Transaction } from "kysely";
+import { AppError } from "../errors/app-error.js";
+import type { RequestBudget } from "../http/request-budget.js";
+import type { Database } from "./database.js";
+import type { DB } from "./schema.js";
+
+class RollbackForTimeout extends Error {}
+
+// SQLite answers SQLITE_BUSY when another process holds the write lock. better-sqlite3 would
+// wait synchronously (blocking every other request), so its wait is kept short and retried
+// here, asynchronously, until the request's budget runs out.
+const isSqliteBusy = (error: unknown) => String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
+const RETRY_DELAY_MS = 15;
+
+/**
+ * Runs `work` in one transaction that commits only while the request's budget lasts; otherwise it
+ * rolls back and throws 504 request_timeout. Nothing is ever half-written.
+ */
+export async function runInTransaction<T>(
+  database: Database,
+  budget: RequestBudget,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  for (;;) {
+    budget.check();
+    try {
+      return await database.db.transaction().execute(async (trx) => {
+        const result = await work(trx);
+        if (!budget.beginCommit()) throw new RollbackForTimeout();
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof RollbackForTimeout) throw new AppError("request_timeout");
+      if (!isSqliteBusy(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS, budget.remainingMs)));
+    } finally {
+      budget.endCommit();
+    }
+  }
+}
