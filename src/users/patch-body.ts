@@ -1,7 +1,10 @@
 import { closest, distance } from "fastest-levenshtein";
+import { type AdminValue, checkAdminValue } from "./admin-field-rules.js";
 import { checkProfileValue, type FieldError } from "./field-rules.js";
 import {
   ADMIN_FIELD_BY_KEY,
+  ADMIN_FIELDS,
+  type AdminField,
   type CatalogField,
   KNOWN_FIELD_KEYS,
   PROFILE_FIELD_BY_KEY,
@@ -44,22 +47,44 @@ function unknownField(key: string): FieldError {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** Admin-only changes (PUT), in catalog order. */
+export type AdminPatch = ReadonlyArray<readonly [AdminField, AdminValue]>;
+
+export type UserPatchResult =
+  | { kind: "ok"; patch: ProfilePatch; admin: AdminPatch }
+  | Exclude<PatchBodyResult, { kind: "ok" }>;
+
 /**
  * Reads a PATCH body: accepts snake_case and camelCase, reports admin-only fields first (rule 4),
  * then every other problem at once (rule 5). Never throws, whatever JSON value it is given.
  */
 export function readProfilePatch(body: unknown): PatchBodyResult {
+  const result = readUserPatch(body, { adminFields: false, roles: [] });
+  return result.kind === "ok" ? { kind: "ok", patch: result.patch } : result;
+}
+
+/** Reads a PUT body: the profile fields plus the admin-only ones, every problem at once. */
+export function readAdminPatch(body: unknown, roles: readonly string[]): UserPatchResult {
+  return readUserPatch(body, { adminFields: true, roles });
+}
+
+type AnyField = CatalogField | AdminField;
+
+function readUserPatch(body: unknown, options: { adminFields: boolean; roles: readonly string[] }): UserPatchResult {
   if (!isPlainObject(body)) return { kind: "not_object" };
   const keys = Object.keys(body);
 
-  const adminOnly = keys.filter((key) => ADMIN_FIELD_BY_KEY.has(key));
-  if (adminOnly.length > 0) return { kind: "admin_only_fields", fields: adminOnly };
+  if (!options.adminFields) {
+    const adminOnly = keys.filter((key) => ADMIN_FIELD_BY_KEY.has(key));
+    if (adminOnly.length > 0) return { kind: "admin_only_fields", fields: adminOnly };
+  }
 
   const errors: FieldError[] = [];
-  const raw = new Map<CatalogField, { key: string; value: unknown }>();
+  const raw = new Map<AnyField, { key: string; value: unknown }>();
+  const conflicting = new Set<AnyField>();
   for (const key of keys) {
     const value = body[key];
-    const spec = PROFILE_FIELD_BY_KEY.get(key);
+    const spec: AnyField | undefined = PROFILE_FIELD_BY_KEY.get(key) ?? ADMIN_FIELD_BY_KEY.get(key);
     if (!spec) {
       errors.push(
         READ_ONLY_FIELD_BY_KEY.has(key)
@@ -70,6 +95,7 @@ export function readProfilePatch(body: unknown): PatchBodyResult {
     }
     const earlier = raw.get(spec);
     if (earlier && earlier.value !== value) {
+      conflicting.add(spec);
       errors.push({
         field: spec.name,
         code: "conflicting_casing",
@@ -83,11 +109,18 @@ export function readProfilePatch(body: unknown): PatchBodyResult {
   const patch: Array<readonly [CatalogField, string | null]> = [];
   for (const spec of PROFILE_FIELDS) {
     const entry = raw.get(spec);
-    if (!entry) continue;
-    if (errors.some((error) => error.field === spec.name && error.code === "conflicting_casing")) continue;
+    if (!entry || conflicting.has(spec)) continue;
     const result = checkProfileValue(spec, entry.value);
     if (result.ok) patch.push([spec, result.value]);
     else errors.push({ field: entry.key, code: result.code, message: `${entry.key} ${result.message}` });
   }
-  return errors.length > 0 ? { kind: "invalid", errors } : { kind: "ok", patch };
+  const admin: Array<readonly [AdminField, AdminValue]> = [];
+  for (const spec of ADMIN_FIELDS) {
+    const entry = raw.get(spec);
+    if (!entry || conflicting.has(spec)) continue;
+    const result = checkAdminValue(spec, entry.value, entry.key, options.roles);
+    if (result.ok) admin.push([spec, result.value]);
+    else errors.push(result.error);
+  }
+  return errors.length > 0 ? { kind: "invalid", errors } : { kind: "ok", patch, admin };
 }
