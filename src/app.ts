@@ -5,12 +5,16 @@ import { authenticatePlugin } from "./auth/authenticate.plugin.js";
 import { errorHandlerPlugin } from "./errors/error-handler.js";
 import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
+import { historyRoutes } from "./history/history.routes.js";
+import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
+import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
 import type { Services } from "./services.js";
-import { ProfilePatchSchema, UserSchema } from "./users/user-object.js";
+import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
+import { usersListRoutes } from "./users/users-list.routes.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -45,14 +49,19 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   app.addSchema(ErrorSchema);
   app.addSchema(UserSchema);
   app.addSchema(ProfilePatchSchema);
+  app.addSchema(AdminPatchSchema);
 
   await app.register(requestIdPlugin);
+  await app.register(requestBudgetPlugin, { timeoutMs: services.config.requestTimeoutMs });
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin);
+  await app.register(metricsPlugin, { services });
   await app.register(authenticatePlugin, { services });
   await app.register(rateLimitPlugin, { services });
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(usersRoutes, { services });
+  await app.register(historyRoutes, { services });
+  await app.register(usersListRoutes, { services });
   return app;
 }

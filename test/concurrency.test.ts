@@ -65,7 +65,8 @@ describe("compare-and-set when the row changed after authentication", () => {
 
   it("re-reads and applies the change instead of failing or overwriting blindly", async () => {
     const { authenticate } = await import("../src/auth/credentials.js");
-    const { patchUserProfile } = await import("../src/users/users.service.js");
+    const { patchUser } = await import("../src/users/users.service.js");
+    const { RequestBudget } = await import("../src/http/request-budget.js");
     const agent = await makeUser(t);
     const caller = await authenticate(
       t.services.database.db,
@@ -79,8 +80,22 @@ describe("compare-and-set when the row changed after authentication", () => {
       .set({ title: "Changed meanwhile", city: "Dallas" })
       .where("id", "=", agent.id)
       .execute();
-    const updated = await patchUserProfile(t.services.database, caller, agent.id, { title: "Mine" });
-    assert.equal(updated.title, "Mine");
+    const outcome = await patchUser(
+      {
+        database: t.services.database,
+        caller,
+        requestId: "req_cas_test",
+        budget: new RequestBudget(Date.now() + 10_000),
+        ifMatch: undefined,
+        idempotencyHeaders: {},
+        method: "PATCH",
+      },
+      agent.id,
+      { title: "Mine" },
+    );
+    assert.equal(outcome.kind, "written");
+    const updated = outcome.kind === "written" ? outcome.user : undefined;
+    assert.equal(updated?.title, "Mine");
     assert.equal(updated.city, "Dallas", "the other writer's change survives");
     assert.equal((await storedUser(t, agent.id))?.title, "Mine");
   });

@@ -8,7 +8,12 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const EMAIL_MAX = 254;
 
 /** Checks one admin-only value (PUT); emails are stored lower-case, as Better Auth stores them. */
-export function checkAdminValue(spec: AdminField, input: unknown, key: string, roles: readonly string[]): AdminRuleResult {
+export function checkAdminValue(
+  spec: AdminField,
+  input: unknown,
+  key: string,
+  roles: readonly string[],
+): AdminRuleResult {
   const fail = (code: string, message: string): AdminRuleResult => ({
     ok: false,
     error: { field: key, code, message: `${key} ${message}` },

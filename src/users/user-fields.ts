@@ -98,8 +98,20 @@ export type AdditionalProfileColumn = Exclude<ProfileColumn, "name" | "image">;
 export const ADMIN_FIELDS = [
   { name: "email", camel: "email", column: "email", kind: "email", description: "Sign-in email; unique" },
   { name: "role", camel: "role", column: "role", kind: "role", description: "One of the configured roles" },
-  { name: "is_active", camel: "isActive", column: "is_active", kind: "boolean", description: "False locks the user out" },
-  { name: "email_verified", camel: "emailVerified", column: "emailVerified", kind: "boolean", description: "Email ownership proven" },
+  {
+    name: "is_active",
+    camel: "isActive",
+    column: "is_active",
+    kind: "boolean",
+    description: "False locks the user out",
+  },
+  {
+    name: "email_verified",
+    camel: "emailVerified",
+    column: "emailVerified",
+    kind: "boolean",
+    description: "Email ownership proven",
+  },
   {
     name: "account_status",
     camel: "accountStatus",

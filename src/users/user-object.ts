@@ -2,7 +2,14 @@ import { type TSchema, Type } from "@sinclair/typebox";
 import { truthy } from "../auth/user-state.js";
 import type { DbDate, UserRow } from "../db/schema.js";
 import { STATE_CODES } from "./us-states.js";
-import { ACCOUNT_STATUSES, PROFILE_FIELDS, type ProfileField, type ProfileFieldName } from "./user-fields.js";
+import {
+  ACCOUNT_STATUSES,
+  ADMIN_FIELDS,
+  type AdminField,
+  PROFILE_FIELDS,
+  type ProfileField,
+  type ProfileFieldName,
+} from "./user-fields.js";
 
 const toIso = (date: DbDate) => new Date(date).toISOString();
 
@@ -72,6 +79,23 @@ export const UserSchema = Type.Object(
   { $id: "User", title: "User", additionalProperties: false },
 );
 
+const adminFieldSchema = (spec: AdminField): TSchema => {
+  const described = { description: spec.description };
+  switch (spec.kind) {
+    case "email":
+      return Type.String({ ...described, format: "email", maxLength: 254 });
+    case "role":
+      return Type.String(described);
+    case "boolean":
+      return Type.Boolean(described);
+    case "account_status":
+      return Type.Union(
+        ACCOUNT_STATUSES.map((status) => Type.Literal(status)),
+        described,
+      );
+  }
+};
+
 /** The PATCH body, as documented. camelCase spellings of each key are accepted too. */
 export const ProfilePatchSchema = Type.Partial(Type.Object(profileProperties(true)), {
   $id: "UserProfilePatch",
@@ -82,3 +106,19 @@ export const ProfilePatchSchema = Type.Partial(Type.Object(profileProperties(tru
   additionalProperties: false,
   examples: [{ displayName: "John D.", title: "Senior Real Estate Agent", cellPhone: "+1-555-0123" }],
 });
+
+/** The PUT body: the profile fields and the admin-only ones. */
+export const AdminPatchSchema = Type.Partial(
+  Type.Object({
+    ...profileProperties(true),
+    ...Object.fromEntries(ADMIN_FIELDS.map((spec) => [spec.name, adminFieldSchema(spec)])),
+  }),
+  {
+    $id: "UserAdminPatch",
+    title: "UserAdminPatch",
+    description:
+      "Like UserProfilePatch, plus the admin-only fields. camelCase spellings are accepted too (isActive, …).",
+    additionalProperties: false,
+    examples: [{ role: "admin", isActive: true, title: "Broker" }],
+  },
+);

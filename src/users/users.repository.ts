@@ -1,7 +1,9 @@
 import type { Kysely, Transaction, Updateable } from "kysely";
 import type { DialectName } from "../db/database.js";
 import type { DB, UserRow } from "../db/schema.js";
-import type { ProfilePatch } from "./patch-body.js";
+import { AppError } from "../errors/app-error.js";
+import type { ColumnChange } from "./user-changes.js";
+import { PROFILE_FIELDS } from "./user-fields.js";
 
 export type Db = Kysely<DB> | Transaction<DB>;
 
@@ -9,30 +11,61 @@ export type Db = Kysely<DB> | Transaction<DB>;
 export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
   dialect === "sqlite" ? date.toISOString() : date;
 
+// Every column the user object (and so its ETag) is made of.
+const SERVED_COLUMNS: ReadonlyArray<keyof UserRow> = [
+  "id",
+  "email",
+  ...PROFILE_FIELDS.map((spec) => spec.column),
+  "role",
+  "is_active",
+  "emailVerified",
+  "account_status",
+  "createdAt",
+  "updatedAt",
+];
+
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom("user").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+const isUniqueViolation = (error: unknown) => {
+  const code = String((error as { code?: unknown })?.code ?? "");
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+};
+
 /**
- * Compare-and-set: writes `changes` only if each of those columns still holds the value in
- * `current`, in one statement, and returns the new row; undefined when someone else changed one
- * of them first (or the user is gone). Other columns are untouched, so concurrent PATCHes of
- * different fields never lose each other's change.
+ * Compare-and-set: writes `changes` only if the guarded columns still hold their values in
+ * `current` (the changed columns; every served column when `wholeRow`, for If-Match), in one
+ * statement, and returns the new row; undefined when someone else got there first or the user
+ * is gone. Other columns are untouched, so concurrent writes of different fields never collide.
  */
-export async function updateProfileIfUnchanged(
+export async function updateUserIfUnchanged(
   db: Db,
   dialect: DialectName,
   current: UserRow,
-  changes: ProfilePatch,
-  now: Date,
+  changes: readonly ColumnChange[],
+  options: { wholeRow: boolean; now: Date },
 ): Promise<UserRow | undefined> {
-  const values: Updateable<DB["user"]> = { updatedAt: toDbDate(dialect, now) };
-  // Only `name` is non-nullable, and the patch reader never lets null through for it.
-  for (const [spec, value] of changes) (values as Record<string, string | null>)[spec.column] = value;
-  let query = db.updateTable("user").set(values).where("id", "=", current.id);
-  for (const [spec] of changes) {
-    const expected = current[spec.column];
-    query = expected === null ? query.where(spec.column, "is", null) : query.where(spec.column, "=", expected);
+  const values: Record<string, unknown> = { updatedAt: toDbDate(dialect, options.now) };
+  for (const change of changes) values[change.column] = change.stored;
+  let query = db
+    .updateTable("user")
+    .set(values as Updateable<DB["user"]>)
+    .where("id", "=", current.id);
+  const guarded = options.wholeRow ? SERVED_COLUMNS : changes.map((change) => change.column);
+  for (const column of guarded) {
+    const expected = current[column];
+    query = expected === null ? query.where(column, "is", null) : query.where(column, "=", expected as never);
   }
-  return query.returningAll().executeTakeFirst();
+  try {
+    return await query.returningAll().executeTakeFirst();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("email_taken");
+    throw error;
+  }
+}
+
+/** Ends every session of a user (deactivation); API keys are refused by the user's state instead. */
+export async function revokeSessions(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom("session").where("userId", "=", userId).execute();
 }

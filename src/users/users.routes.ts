@@ -4,37 +4,91 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompil
 import { callerOf } from "../auth/authenticate.plugin.js";
 import { errorResponses } from "../errors/error-schema.js";
 import type { Services } from "../services.js";
-import { ProfilePatchSchema, toUserObject, UserSchema } from "./user-object.js";
-import { assertMayWrite, getUser, patchUserProfile } from "./users.service.js";
+import { etagOf, ifNoneMatchHit } from "./etag.js";
+import { AdminPatchSchema, ProfilePatchSchema, toUserObject, UserSchema } from "./user-object.js";
+import type { WriteContext, WriteOutcome } from "./user-write.service.js";
+import { assertAdmin, assertMayWrite, getUser, patchUser, putUser } from "./users.service.js";
 
-const UserParams = Type.Object({
+export const UserParams = Type.Object({
   user_id: Type.String({ minLength: 1, description: "The user's id, or `me` for the caller" }),
 });
 type UserParams = { user_id: string };
 
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
-const IdempotencyHeaders = Type.Object({
+export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
+const WriteHeaders = Type.Object({
   "x-idempotency-key": Type.Optional(
-    Type.String({ description: "Makes retries safe (1–255 printable ASCII characters)" }),
+    Type.String({
+      description: "Makes retries safe: 1–255 printable ASCII characters, kept 24 hours (also Idempotency-Key)",
+    }),
   ),
-  "if-match": Type.Optional(Type.String({ description: "Apply only if the user's ETag still matches" })),
+  "if-match": Type.Optional(Type.String({ description: "Apply only if the user's ETag still matches (`*` for any)" })),
 });
+const ReadHeaders = Type.Object({
+  "if-none-match": Type.Optional(Type.String({ description: "Answer 304 if the user's ETag still matches" })),
+});
+const ETagHeader = { etag: { type: "string", description: "Strong entity tag of the returned user" } };
 
-// The PATCH body is documented by its schema but read by the patch reader, which accepts both
+// Write bodies are documented by their schema but read by the patch reader, which accepts both
 // casings, reports every problem at once and orders the rules as the contract says.
 const bodyReadByService: FastifySchemaCompiler<unknown> = (route) =>
   route.httpPart === "body" ? (data) => ({ value: data }) : TypeBoxValidatorCompiler(route as never);
 
 /** Rule 2, before the body is read: a non-admin naming another user gets 403. */
-async function mayWrite(request: FastifyRequest, _reply: FastifyReply) {
+async function mayWrite(request: FastifyRequest) {
   assertMayWrite(callerOf(request), (request.params as UserParams).user_id);
 }
 
-/** /api/v1/users: read one, read me, PATCH a profile. */
-export async function usersRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { database } = services;
+/** PUT is for admins only, refused before the body is read. */
+async function adminOnly(request: FastifyRequest) {
+  assertAdmin(callerOf(request));
+}
 
-  app.get(
+function writeContext(services: Services, request: FastifyRequest, method: WriteContext["method"]): WriteContext {
+  const ifMatch = request.headers["if-match"];
+  return {
+    database: services.database,
+    caller: callerOf(request),
+    requestId: request.id,
+    budget: request.budget,
+    ifMatch: typeof ifMatch === "string" ? ifMatch : undefined,
+    idempotencyHeaders: {
+      "x-idempotency-key": request.headers["x-idempotency-key"],
+      "idempotency-key": request.headers["idempotency-key"],
+    },
+    method,
+  };
+}
+
+/** Sends a write's result: the user with its ETag, or the first response again for a replay. */
+function sendWrite(reply: FastifyReply, outcome: WriteOutcome) {
+  if (outcome.kind === "written") {
+    reply.header("etag", outcome.etag);
+    return outcome.user;
+  }
+  const { response } = outcome;
+  reply.header("x-idempotent-replay", "true").header("x-request-id", response.requestId);
+  if (response.etag) reply.header("etag", response.etag);
+  return reply.code(response.status).type("application/json; charset=utf-8").send(response.body);
+}
+
+/** /api/v1/users/{user_id}: read one (and me), PATCH a profile, PUT as an admin. */
+export async function usersRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { database, config } = services;
+  const writeResponses = {
+    200: Type.Ref(UserSchema, { description: "The whole user after the change", headers: ETagHeader }),
+    ...errorResponses(401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504),
+  };
+
+  const readUser = async (request: FastifyRequest<{ Params: UserParams }>, reply: FastifyReply) => {
+    const user = toUserObject(await getUser(database, callerOf(request), request.params.user_id));
+    const etag = etagOf(user);
+    reply.header("etag", etag);
+    const ifNoneMatch = request.headers["if-none-match"];
+    if (typeof ifNoneMatch === "string" && ifNoneMatchHit(ifNoneMatch, etag)) return reply.code(304).send();
+    return user;
+  };
+
+  app.get<{ Params: UserParams }>(
     "/api/v1/users/me",
     {
       onRequest: [app.authenticate, app.rateLimit("read")],
@@ -43,10 +97,15 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         tags: ["users"],
         summary: "The caller's own user",
         security,
-        response: { 200: Type.Ref(UserSchema, { description: "The user" }), ...errorResponses(401, 429, 500) },
+        headers: ReadHeaders,
+        response: {
+          200: Type.Ref(UserSchema, { description: "The user", headers: ETagHeader }),
+          304: Type.Null({ description: "Not modified" }),
+          ...errorResponses(401, 429, 500),
+        },
       },
     },
-    async (request) => toUserObject(callerOf(request).user),
+    (request, reply) => readUser(Object.assign(request, { params: { user_id: "me" } }), reply),
   );
 
   app.get<{ Params: UserParams }>(
@@ -59,10 +118,15 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         summary: "Read one user (owner or admin; anyone else gets 404)",
         security,
         params: UserParams,
-        response: { 200: Type.Ref(UserSchema, { description: "The user" }), ...errorResponses(401, 404, 429, 500) },
+        headers: ReadHeaders,
+        response: {
+          200: Type.Ref(UserSchema, { description: "The user", headers: ETagHeader }),
+          304: Type.Null({ description: "Not modified" }),
+          ...errorResponses(401, 404, 429, 500),
+        },
       },
     },
-    async (request) => toUserObject(await getUser(database, callerOf(request), request.params.user_id)),
+    readUser,
   );
 
   app.patch<{ Params: UserParams; Body: unknown }>(
@@ -81,15 +145,42 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
           "admin-only fields (403/422), field validation (422), existence (404), If-Match (412).",
         security,
         params: UserParams,
-        headers: IdempotencyHeaders,
+        headers: WriteHeaders,
         body: Type.Ref(ProfilePatchSchema),
-        response: {
-          200: Type.Ref(UserSchema, { description: "The whole user after the change" }),
-          ...errorResponses(401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504),
-        },
+        response: writeResponses,
       },
     },
-    async (request) =>
-      toUserObject(await patchUserProfile(database, callerOf(request), request.params.user_id, request.body)),
+    async (request, reply) => {
+      const ctx = writeContext(services, request, "PATCH");
+      const outcome = await request.budget.race(patchUser(ctx, request.params.user_id, request.body));
+      return sendWrite(reply, outcome);
+    },
+  );
+
+  app.put<{ Params: UserParams; Body: unknown }>(
+    "/api/v1/users/:user_id",
+    {
+      onRequest: [app.authenticate, app.rateLimit("write"), adminOnly],
+      validatorCompiler: bodyReadByService,
+      schema: {
+        operationId: "updateUserAsAdmin",
+        tags: ["users"],
+        summary: "Update any user, including admin-only fields (admins only)",
+        description:
+          "PATCH's merge semantics (only the fields sent change) plus email, role, is_active, email_verified " +
+          "and account_status. Deactivating or suspending a user ends their sessions and stops their API keys " +
+          "at once; reactivating restores the keys. An admin cannot deactivate, suspend or demote themself.",
+        security,
+        params: UserParams,
+        headers: WriteHeaders,
+        body: Type.Ref(AdminPatchSchema),
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const ctx = writeContext(services, request, "PUT");
+      const outcome = await request.budget.race(putUser(ctx, request.params.user_id, request.body, config));
+      return sendWrite(reply, outcome);
+    },
   );
 }

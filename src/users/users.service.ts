@@ -2,11 +2,10 @@ import type { Caller } from "../auth/credentials.js";
 import type { Database } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
-import { readProfilePatch } from "./patch-body.js";
-import { findUserById, updateProfileIfUnchanged } from "./users.repository.js";
-
-// Compare-and-set retries when other writers keep changing the same fields under us.
-const MAX_WRITE_ATTEMPTS = 8;
+import { readAdminPatch, readProfilePatch, type UserPatchResult } from "./patch-body.js";
+import { adminValues } from "./user-changes.js";
+import { type WriteContext, type WriteOutcome, writeUserChanges } from "./user-write.service.js";
+import { findUserById } from "./users.repository.js";
 
 /** `me` names the caller in any user path. */
 export const resolveUserId = (caller: Caller, userId: string) => (userId === "me" ? caller.user.id : userId);
@@ -18,6 +17,11 @@ export function assertMayWrite(caller: Caller, userId: string) {
   }
 }
 
+/** Admin-only routes (PUT, the list). */
+export function assertAdmin(caller: Caller) {
+  if (!caller.isAdmin) throw new AppError("forbidden", { message: "Only administrators may do this." });
+}
+
 /** Reads a user the caller may see; anything else is 404 so ids cannot be probed. */
 export async function getUser(database: Database, caller: Caller, userId: string): Promise<UserRow> {
   const id = resolveUserId(caller, userId);
@@ -27,19 +31,12 @@ export async function getUser(database: Database, caller: Caller, userId: string
   return user;
 }
 
-/** PATCH rules 4 to 8 (1 to 3 ran before the body was read): a partial, atomic profile update. */
-export async function patchUserProfile(
-  database: Database,
-  caller: Caller,
-  userId: string,
-  body: unknown,
-): Promise<UserRow> {
-  const read = readProfilePatch(body);
+function invalidBody(read: Exclude<UserPatchResult, { kind: "ok" }>, caller: Caller, userId: string): AppError {
   switch (read.kind) {
     case "not_object":
-      throw new AppError("invalid_json", { message: "The body must be a JSON object." });
+      return new AppError("invalid_json", { message: "The body must be a JSON object." });
     case "admin_only_fields":
-      throw caller.isAdmin
+      return caller.isAdmin
         ? new AppError("admin_only_fields", {
             status: 422,
             message: "These fields can only be changed with PUT.",
@@ -48,23 +45,49 @@ export async function patchUserProfile(
           })
         : new AppError("admin_only_fields", { details: { fields: read.fields } });
     case "invalid":
-      throw new AppError("validation_failed", {
+      return new AppError("validation_failed", {
         message: `Invalid fields: ${[...new Set(read.errors.map((error) => error.field))].join(", ")}.`,
         details: { errors: read.errors },
       });
   }
+}
 
-  const id = resolveUserId(caller, userId);
-  // The caller's own row came with authentication: a self-PATCH needs no extra read.
-  let current = id === caller.user.id ? caller.user : await findUserById(database.db, id);
-  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    if (!current) throw new AppError("user_not_found");
-    const snapshot = current;
-    const changes = read.patch.filter(([spec, value]) => snapshot[spec.column] !== value);
-    if (changes.length === 0) return current;
-    const updated = await updateProfileIfUnchanged(database.db, database.dialect, current, changes, new Date());
-    if (updated) return updated;
-    current = await findUserById(database.db, id);
+/** PATCH rules 4 to 8 (1 to 3 ran before the body was read): a partial, atomic profile update. */
+export async function patchUser(ctx: WriteContext, userId: string, body: unknown): Promise<WriteOutcome> {
+  const read = readProfilePatch(body);
+  if (read.kind !== "ok") throw invalidBody(read, ctx.caller, userId);
+  return writeUserChanges(ctx, resolveUserId(ctx.caller, userId), read.patch, []);
+}
+
+/** PUT: PATCH's merge semantics plus the admin-only fields; an admin cannot lock themself out. */
+export async function putUser(
+  ctx: WriteContext,
+  userId: string,
+  body: unknown,
+  { roles, adminRoles }: { roles: readonly string[]; adminRoles: readonly string[] },
+): Promise<WriteOutcome> {
+  const read = readAdminPatch(body, roles);
+  if (read.kind !== "ok") throw invalidBody(read, ctx.caller, userId);
+  const id = resolveUserId(ctx.caller, userId);
+  if (id === ctx.caller.user.id) {
+    const lockout = read.admin.filter(
+      ([spec, value]) =>
+        (spec.name === "is_active" && value === false) ||
+        (spec.name === "account_status" && value === "suspended") ||
+        (spec.name === "role" && !adminRoles.includes(value as string)),
+    );
+    if (lockout.length > 0) {
+      throw new AppError("validation_failed", {
+        message: "You cannot deactivate, suspend or demote yourself.",
+        details: {
+          errors: lockout.map(([spec]) => ({
+            field: spec.name,
+            code: "self_lockout",
+            message: `${spec.name} would lock you out of administration (current: ${String(adminValues(ctx.caller.user)[spec.name])})`,
+          })),
+        },
+      });
+    }
   }
-  throw new AppError("service_unavailable", { message: "The profile is being changed by others; retry." });
+  return writeUserChanges(ctx, id, read.patch, read.admin);
 }

@@ -1,0 +1,56 @@
+import { truthy } from "../auth/user-state.js";
+import type { DialectName } from "../db/database.js";
+import type { UserRow } from "../db/schema.js";
+import type { AdminPatch, ProfilePatch } from "./patch-body.js";
+import type { AccountStatus } from "./user-fields.js";
+
+/** One column a write will change: its API name and values, and the value to store. */
+export interface ColumnChange {
+  field: string;
+  column: keyof UserRow;
+  from: unknown;
+  to: unknown;
+  stored: string | number | boolean | null;
+}
+
+/** The user's admin-field values as the API shows them. */
+export function adminValues(row: UserRow) {
+  return {
+    email: row.email,
+    role: row.role ?? "user",
+    is_active: truthy(row.is_active),
+    email_verified: truthy(row.emailVerified),
+    account_status: (row.account_status ?? "active") as AccountStatus,
+  };
+}
+
+/** The changes a patch really makes to `current`: fields whose value differs, nothing else. */
+export function diffUser(
+  current: UserRow,
+  profile: ProfilePatch,
+  admin: AdminPatch,
+  dialect: DialectName,
+): ColumnChange[] {
+  const changes: ColumnChange[] = [];
+  for (const [spec, value] of profile) {
+    const from = current[spec.column] ?? null;
+    if (from !== value) changes.push({ field: spec.name, column: spec.column, from, to: value, stored: value });
+  }
+  const before = adminValues(current);
+  for (const [spec, value] of admin) {
+    const from = before[spec.name];
+    if (from === value) continue;
+    // SQLite keeps booleans as 0/1.
+    const stored = typeof value === "boolean" && dialect === "sqlite" ? Number(value) : value;
+    changes.push({ field: spec.name, column: spec.column, from, to: value, stored });
+  }
+  return changes;
+}
+
+/** True when the change locks the user out (deactivated or suspended), so sessions must go. */
+export function locksOut(current: UserRow, changes: ColumnChange[]): boolean {
+  const after = { ...adminValues(current) } as Record<string, unknown>;
+  for (const change of changes) after[change.field] = change.to;
+  const wasActive = adminValues(current).is_active && current.account_status !== "suspended";
+  return wasActive && (after.is_active === false || after.account_status === "suspended");
+}
