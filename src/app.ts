@@ -1,4 +1,3 @@
-import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { authRoutes } from "./auth/auth.routes.js";
 import { authenticatePlugin } from "./auth/authenticate.plugin.js";
@@ -8,6 +7,7 @@ import { healthRoutes } from "./health/health.routes.js";
 import { historyRoutes } from "./history/history.routes.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
+import { schemaValidator } from "./http/validator.js";
 import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
@@ -38,7 +38,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: services.config.trustProxy,
   });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(schemaValidator);
   // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.
   app.removeContentTypeParser("text/plain");
   app.addContentTypeParser(

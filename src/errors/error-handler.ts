@@ -58,7 +58,8 @@ export function toAppError(error: FastifyError | Error, request: FastifyRequest)
     return new AppError("validation_failed", {
       details: {
         errors: fastifyError.validation.map((issue) => ({
-          field: `${fastifyError.validationContext ?? "request"}${issue.instancePath.replaceAll("/", ".")}`,
+          field:
+            issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || (fastifyError.validationContext ?? "request"),
           code: issue.keyword,
           message: issue.message ?? "is invalid",
         })),

@@ -12,10 +12,10 @@ export type RuleResult = { ok: true; value: string | null } | { ok: false; code:
 
 const fail = (code: string, message: string): RuleResult => ({ ok: false, code, message });
 
-// C0 and C1 controls, DEL, and the Unicode line/paragraph separators; \n \r \t are allowed only
-// in multi-line fields.
+// C0 and C1 controls, DEL, and the Unicode line/paragraph separators; newlines (\n, \r) are
+// allowed only in multi-line fields. Tabs are control characters too.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
+const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
 // Deliberately plain: one @, no spaces, a dotted domain. Deliverability is not ours to judge.
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const PHONE = /^(\+?[0-9 ().-]+?)(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?$/iu;
@@ -47,7 +47,9 @@ function checkDate(value: string): RuleResult {
   const match = DATE.exec(value);
   if (match) {
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const date = new Date(Date.UTC(year, month - 1, day));
+    const date = new Date(0);
+    // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+    date.setUTCFullYear(year, month - 1, day);
     if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
       return { ok: true, value };
     }
@@ -97,9 +99,9 @@ export function checkProfileValue(spec: ProfileField, input: unknown): RuleResul
         : "must not contain control characters",
     );
   }
-  // The state rule reads full names longer than the stored code; its own check bounds it.
+  // Lengths count code points. States and dates have their own exact formats to answer to.
   const length = [...value].length;
-  if (spec.kind !== "us_state" && length > spec.maxLength) {
+  if (spec.kind !== "us_state" && spec.kind !== "date" && length > spec.maxLength) {
     return fail("too_long", `must be at most ${spec.maxLength} characters`);
   }
   return checkKind(spec, value);

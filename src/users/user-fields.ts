@@ -17,7 +17,7 @@ export interface ProfileField {
   readonly maxLength: number;
   /** False only for `name`: null and "" are refused instead of clearing it. */
   readonly nullable: boolean;
-  /** Newlines (and tabs) allowed; other control characters never are. */
+  /** Newlines allowed; other control characters (tabs included) never are. */
   readonly multiline: boolean;
   /** True when Better Auth owns the column (name, image) rather than our additional fields. */
   readonly core: boolean;

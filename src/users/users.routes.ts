@@ -1,8 +1,8 @@
-import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { callerOf } from "../auth/authenticate.plugin.js";
 import { errorResponses } from "../errors/error-schema.js";
+import { bodyReadByService } from "../http/validator.js";
 import type { Services } from "../services.js";
 import { etagOf, ifNoneMatchHit } from "./etag.js";
 import { AdminPatchSchema, ProfilePatchSchema, toUserObject, UserSchema } from "./user-object.js";
@@ -27,11 +27,6 @@ const ReadHeaders = Type.Object({
   "if-none-match": Type.Optional(Type.String({ description: "Answer 304 if the user's ETag still matches" })),
 });
 const ETagHeader = { etag: { type: "string", description: "Strong entity tag of the returned user" } };
-
-// Write bodies are documented by their schema but read by the patch reader, which accepts both
-// casings, reports every problem at once and orders the rules as the contract says.
-const bodyReadByService: FastifySchemaCompiler<unknown> = (route) =>
-  route.httpPart === "body" ? (data) => ({ value: data }) : TypeBoxValidatorCompiler(route as never);
 
 /** Rule 2, before the body is read: a non-admin naming another user gets 403. */
 async function mayWrite(request: FastifyRequest) {
