@@ -8,6 +8,7 @@ import { historyRoutes } from "./history/history.routes.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
 import { schemaValidator } from "./http/validator.js";
+import { idempotencySweeperPlugin } from "./idempotency/idempotency-sweeper.plugin.js";
 import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
@@ -62,6 +63,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(authRoutes, { services });
   await app.register(usersRoutes, { services });
   await app.register(historyRoutes, { services });
+  await app.register(idempotencySweeperPlugin, { database: services.database });
   await app.register(usersListRoutes, { services });
   return app;
 }

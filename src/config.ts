@@ -14,6 +14,7 @@ export const ConfigSchema = Type.Object({
   BETTER_AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BETTER_AUTH_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  RATE_LIMIT_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: "valara:rate-limit:" }),
   RATE_LIMIT_READ: Type.Integer({ ...RateLimit, default: 600 }),
   RATE_LIMIT_LIST: Type.Integer({ ...RateLimit, default: 300 }),
   RATE_LIMIT_WRITE: Type.Integer({ ...RateLimit, default: 120 }),
@@ -41,6 +42,8 @@ export interface Config {
   authSecret: string | undefined;
   authUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every rate-limit key in Redis; deployments sharing one Redis stay apart by it. */
+  redisPrefix: string;
   rateLimits: { read: number; list: number; write: number };
   requestTimeoutMs: number;
   /** GET /metrics: off, open, or behind `Authorization: Bearer <token>`. */
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: raw.BETTER_AUTH_SECRET,
     authUrl: raw.BETTER_AUTH_URL,
     redisUrl: raw.REDIS_URL,
+    redisPrefix: raw.RATE_LIMIT_REDIS_PREFIX,
     rateLimits: { read: raw.RATE_LIMIT_READ, list: raw.RATE_LIMIT_LIST, write: raw.RATE_LIMIT_WRITE },
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },

@@ -15,9 +15,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+// The server waits for SQLite's write lock asynchronously (see db/transaction.ts), so its
+// synchronous wait stays short; a CLI command may simply wait.
+const SERVER_SQLITE_BUSY_MS = 50;
+const CLI_SQLITE_BUSY_MS = 5_000;
+
 /** Opens the database and builds Better Auth on it. Does not migrate: call `migrate()`. */
-export function openServices(config: Config, logger: FastifyBaseLogger): Services {
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+export function openServices(config: Config, logger: FastifyBaseLogger, { cli = false } = {}): Services {
+  const database = openDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    busyTimeoutMs: cli ? CLI_SQLITE_BUSY_MS : SERVER_SQLITE_BUSY_MS,
+    statementTimeoutMs: config.requestTimeoutMs,
+  });
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>
     logger.info(
       { path },

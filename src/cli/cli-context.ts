@@ -10,7 +10,7 @@ export async function withServices<T>(
   const config = loadConfig();
   // Logs go to stderr so that `--json` output on stdout stays one JSON object.
   const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
-  const services = openServices(config, logger);
+  const services = openServices(config, logger, { cli: true });
   try {
     if (migrate) await services.migrate();
     return await run(services);

@@ -45,6 +45,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Milliseconds SQLite waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /** PostgreSQL: no statement may run longer than this (the request budget). */
+  statementTimeoutMs?: number;
 }
 
 function sqliteFile(url: string): string {
@@ -72,7 +74,12 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
     return { db, dialect: "sqlite", queries, dataDir, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5_000,
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
   return { db, dialect: "postgres", queries, dataDir: resolve("data"), close: () => db.destroy() };
 }

@@ -10,7 +10,12 @@ function ownMigrations(dialect: DialectName): Record<string, Migration> {
     "001_user_created_at_index": {
       // Keyset pagination of the user list walks (createdAt, id).
       up: async (db) => {
-        await db.schema.createIndex("user_created_at_id_idx").ifNotExists().on("user").columns(["createdAt", "id"]).execute();
+        await db.schema
+          .createIndex("user_created_at_id_idx")
+          .ifNotExists()
+          .on("user")
+          .columns(["createdAt", "id"])
+          .execute();
       },
     },
     "002_user_history": {
@@ -29,7 +34,12 @@ function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn("request_id", "text", (col) => col.notNull())
           .addColumn("changes", "text", (col) => col.notNull())
           .execute();
-        await db.schema.createIndex("user_history_user_seq_idx").ifNotExists().on("user_history").columns(["user_id", "seq"]).execute();
+        await db.schema
+          .createIndex("user_history_user_seq_idx")
+          .ifNotExists()
+          .on("user_history")
+          .columns(["user_id", "seq"])
+          .execute();
       },
     },
     "003_idempotency_key": {
@@ -48,7 +58,12 @@ function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn("response_body", "text")
           .addPrimaryKeyConstraint("idempotency_key_pk", ["user_id", "key"])
           .execute();
-        await db.schema.createIndex("idempotency_key_expires_idx").ifNotExists().on("idempotency_key").column("expires_at").execute();
+        await db.schema
+          .createIndex("idempotency_key_expires_idx")
+          .ifNotExists()
+          .on("idempotency_key")
+          .column("expires_at")
+          .execute();
       },
     },
   };

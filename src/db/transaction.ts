@@ -12,6 +12,19 @@ class RollbackForTimeout extends Error {}
 const isSqliteBusy = (error: unknown) => String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
 const RETRY_DELAY_MS = 15;
 
+/** Runs `operation`, retrying while SQLite is busy, until the request's budget runs out (504). */
+export async function retryWhileBusy<T>(budget: RequestBudget, operation: () => Promise<T>): Promise<T> {
+  for (;;) {
+    budget.check();
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isSqliteBusy(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS, budget.remainingMs)));
+    }
+  }
+}
+
 /**
  * Runs `work` in one transaction that commits only while the request's budget lasts; otherwise it
  * rolls back and throws 504 request_timeout. Nothing is ever half-written.
@@ -21,8 +34,7 @@ export async function runInTransaction<T>(
   budget: RequestBudget,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  for (;;) {
-    budget.check();
+  return retryWhileBusy(budget, async () => {
     try {
       return await database.db.transaction().execute(async (trx) => {
         const result = await work(trx);
@@ -31,10 +43,9 @@ export async function runInTransaction<T>(
       });
     } catch (error) {
       if (error instanceof RollbackForTimeout) throw new AppError("request_timeout");
-      if (!isSqliteBusy(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS, budget.remainingMs)));
+      throw error;
     } finally {
       budget.endCommit();
     }
-  }
+  });
 }

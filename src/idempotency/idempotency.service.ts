@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Database } from "../db/database.js";
+import { retryWhileBusy } from "../db/transaction.js";
 import { AppError, isAppError } from "../errors/app-error.js";
 import { errorBody } from "../errors/error-handler.js";
+import { RequestBudget } from "../http/request-budget.js";
 import type { Db } from "../users/users.repository.js";
 import { deleteClaim, findClaim, insertClaim, storeResponse, takeOverClaim } from "./idempotency.repository.js";
 
@@ -9,6 +11,7 @@ import { deleteClaim, findClaim, insertClaim, storeResponse, takeOverClaim } fro
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 // A claim outlives its request's budget by this much before another request may take it over.
 const LOCK_MARGIN_MS = 5_000;
+const CLEANUP_BUDGET_MS = 2_000;
 const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
 
 /** A response as first sent, replayed byte for byte. */
@@ -49,7 +52,7 @@ export interface IdempotentCall {
   key: string;
   fingerprint: string;
   requestId: string;
-  budgetMs: number;
+  budget: RequestBudget;
 }
 
 /** What `run` gets: `store` saves the response inside the transaction that made the change. */
@@ -66,20 +69,20 @@ export async function runIdempotently<T>(
   call: IdempotentCall,
   run: (store: StoreResponse) => Promise<T>,
 ): Promise<{ replay: StoredResponse } | { result: T }> {
-  const replay = await claim(database, call);
+  const replay = await retryWhileBusy(call.budget, () => claim(database, call));
   if (replay) return { replay };
   const store: StoreResponse = (db, response) => storeResponse(db, call.userId, call.key, response);
   try {
     return { result: await run(store) };
   } catch (error) {
     if (isAppError(error) && error.status < 500) {
-      await store(database.db, {
-        status: error.status,
-        etag: null,
-        body: JSON.stringify(errorBody(error, call.requestId)),
-      });
+      const body = JSON.stringify(errorBody(error, call.requestId));
+      await retryWhileBusy(call.budget, () => store(database.db, { status: error.status, etag: null, body }));
     } else {
-      await deleteClaim(database.db, call.userId, call.key).catch(() => {});
+      // On a budget of its own: the request's may be spent, and a key left claimed would block
+      // retries until its lock ran out.
+      const cleanup = new RequestBudget(Date.now() + CLEANUP_BUDGET_MS);
+      await retryWhileBusy(cleanup, () => deleteClaim(database.db, call.userId, call.key)).catch(() => {});
     }
     throw error;
   }
@@ -90,7 +93,7 @@ async function claim(database: Database, call: IdempotentCall): Promise<StoredRe
   const { db } = database;
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = Date.now();
-    const lockedUntil = new Date(now + call.budgetMs + LOCK_MARGIN_MS).toISOString();
+    const lockedUntil = new Date(now + call.budget.remainingMs + LOCK_MARGIN_MS).toISOString();
     const claimed = await insertClaim(db, {
       user_id: call.userId,
       key: call.key,

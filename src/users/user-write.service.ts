@@ -59,7 +59,7 @@ export async function writeUserChanges(
       key,
       fingerprint,
       requestId: ctx.requestId,
-      budgetMs: ctx.budget.remainingMs,
+      budget: ctx.budget,
     },
     (store) => applyChanges(ctx, id, profile, admin, store),
   );
