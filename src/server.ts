@@ -20,20 +20,24 @@ export async function serve(): Promise<void> {
   const { applied } = await services.migrate();
   if (applied.length > 0) logger.info({ applied }, "database migrated");
   const app = await buildApp({ services, logger });
-  app.addHook("onClose", () => services.close());
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down: finishing in-flight requests");
-    app.close().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    // app.close() resolves once every in-flight request has been answered; only then may the
+    // database go (an onClose hook would run before in-flight requests finish).
+    app
+      .close()
+      .then(() => services.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

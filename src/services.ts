@@ -15,9 +15,10 @@ export interface Services {
   close(): Promise<void>;
 }
 
-// The server waits for SQLite's write lock asynchronously (see db/transaction.ts), so its
-// synchronous wait stays short; a CLI command may simply wait.
-const SERVER_SQLITE_BUSY_MS = 50;
+// The server waits for SQLite's write lock asynchronously (see db/transaction.ts): better-sqlite3's
+// own wait is synchronous and would stall every request, signals included, so it stays tiny.
+// A CLI command may simply wait.
+const SERVER_SQLITE_BUSY_MS = 5;
 const CLI_SQLITE_BUSY_MS = 5_000;
 
 /** Opens the database and builds Better Auth on it. Does not migrate: call `migrate()`. */

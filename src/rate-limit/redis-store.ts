@@ -82,7 +82,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #warnIntervalMs: number;
   #lastWarnAt = Number.NEGATIVE_INFINITY;
   #suppressed = 0;
-  #failing = false;
+  /** An outage was warned about and its end not yet logged. */
+  #warned = false;
 
   /** `client`: a redis:// URL (the store then owns the connection) or an ioredis client. */
   constructor(client: string | Redis, options: RedisStoreOptions) {
@@ -111,7 +112,7 @@ export class RedisRateLimitStore implements RateLimitStore {
         this.#windowMs,
         limit,
       )) as [number, number, number, number];
-      if (this.#failing) this.#reachable();
+      if (this.#warned) this.#reachable();
       return verdictOf(admitted === 1, count, freeAt, now, limit);
     } catch (error) {
       this.#unreachable(error);
@@ -119,8 +120,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
+  // The interval holds across recoveries too, so a flapping Redis cannot flood the log.
   #unreachable(error: unknown) {
-    this.#failing = true;
     const now = Date.now();
     if (now - this.#lastWarnAt < this.#warnIntervalMs) {
       this.#suppressed += 1;
@@ -132,13 +133,12 @@ export class RedisRateLimitStore implements RateLimitStore {
     );
     this.#lastWarnAt = now;
     this.#suppressed = 0;
+    this.#warned = true;
   }
 
   #reachable() {
-    if (!this.#failing) return;
-    this.#failing = false;
-    this.#suppressed = 0;
-    this.#lastWarnAt = Number.NEGATIVE_INFINITY;
+    if (!this.#warned) return;
+    this.#warned = false;
     this.#logger.info({}, "rate limits are back on: Redis is reachable again");
   }
 
