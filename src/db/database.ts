@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { Mutex } from "async-mutex";
 import SQLite from "better-sqlite3";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
@@ -34,6 +35,12 @@ export class QueryCounter {
 export interface Database {
   db: Kysely<DB>;
   dialect: DialectName;
+  /**
+   * SQLite has one writer at a time; this process's write transactions queue here, first come
+   * first served, so that only one of them waits on another process's lock and reads are never
+   * starved by many writers retrying at once. Null on PostgreSQL (row locks do this there).
+   */
+  writeGate: Mutex | null;
   queries: QueryCounter;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
   dataDir: string;
@@ -72,7 +79,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
-    return { db, dialect: "sqlite", queries, dataDir, close: () => db.destroy() };
+    return { db, dialect: "sqlite", writeGate: new Mutex(), queries, dataDir, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -81,5 +88,5 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     connectionTimeoutMillis: 5_000,
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
-  return { db, dialect: "postgres", queries, dataDir: resolve("data"), close: () => db.destroy() };
+  return { db, dialect: "postgres", writeGate: null, queries, dataDir: resolve("data"), close: () => db.destroy() };
 }

@@ -34,6 +34,19 @@ export async function runInTransaction<T>(
   budget: RequestBudget,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
+  if (database.writeGate) {
+    const gate = database.writeGate;
+    // Wait for our turn no longer than the budget allows.
+    return budget.race(gate.runExclusive(() => attemptTransaction(database, budget, work)));
+  }
+  return attemptTransaction(database, budget, work);
+}
+
+function attemptTransaction<T>(
+  database: Database,
+  budget: RequestBudget,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
   return retryWhileBusy(budget, async () => {
     try {
       return await database.db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import type { Caller } from "../auth/credentials.js";
 import type { Database } from "../db/database.js";
+import type { UserRow } from "../db/schema.js";
 import { runInTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { insertHistoryEntry } from "../history/history.repository.js";
@@ -15,7 +16,7 @@ import { etagOf, ifMatchSatisfied } from "./etag.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
 import { diffUser, locksOut } from "./user-changes.js";
 import { toUserObject, type User } from "./user-object.js";
-import { findUserById, revokeSessions, updateUserIfUnchanged } from "./users.repository.js";
+import { type Db, findUserById, revokeSessions, updateUserIfUnchanged } from "./users.repository.js";
 
 /** Everything a write needs to know about the request it serves. */
 export interface WriteContext {
@@ -66,37 +67,50 @@ export async function writeUserChanges(
   return "replay" in outcome ? { kind: "replay", response: outcome.replay } : { kind: "written", ...outcome.result };
 }
 
+type Written = { user: User; etag: string };
+
+/**
+ * Rules 6 to 8 against a snapshot of the user, then one compare-and-set. When the snapshot went
+ * stale, the row is read again inside the same transaction (locked: SQLite's write lock is held
+ * after the first UPDATE, PostgreSQL's row is read FOR UPDATE), so the next attempt succeeds.
+ */
 async function applyChanges(
   ctx: WriteContext,
   id: string,
   profile: ProfilePatch,
   admin: AdminPatch,
   store?: StoreResponse,
-): Promise<{ user: User; etag: string }> {
+): Promise<Written> {
   const { database, caller } = ctx;
-  const storeSuccess = (db: Parameters<StoreResponse>[0], written: { user: User; etag: string }) =>
+  const storeSuccess = (db: Db, written: Written) =>
     store?.(db, { status: 200, etag: written.etag, body: JSON.stringify(written.user) });
 
   // The caller's own row came with authentication: a self-PATCH needs no extra read.
-  let current = id === caller.user.id ? caller.user : await findUserById(database.db, id);
-  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    if (!current) throw new AppError("user_not_found");
-    const snapshot = current;
-    const before = toUserObject(snapshot);
-    const etag = etagOf(before);
-    if (ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, etag)) throw new AppError("precondition_failed");
-    const changes = diffUser(snapshot, profile, admin, database.dialect);
-    if (changes.length === 0) {
-      await storeSuccess(database.db, { user: before, etag });
-      return { user: before, etag };
-    }
-    const now = new Date();
-    const written = await runInTransaction(database, ctx.budget, async (trx) => {
+  const first = id === caller.user.id ? caller.user : await findUserById(database.db, id);
+  const unchanged = checkPreconditions(ctx, first, profile, admin);
+  if (unchanged) {
+    await storeSuccess(database.db, unchanged);
+    return unchanged;
+  }
+  return runInTransaction(database, ctx.budget, async (trx) => {
+    let snapshot = first as UserRow;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        const fresh = await findUserById(trx, id, { lock: database.dialect === "postgres" });
+        const noop = checkPreconditions(ctx, fresh, profile, admin);
+        if (noop) {
+          await storeSuccess(trx, noop);
+          return noop;
+        }
+        snapshot = fresh as UserRow;
+      }
+      const changes = diffUser(snapshot, profile, admin, database.dialect);
+      const now = new Date();
       const updated = await updateUserIfUnchanged(trx, database.dialect, snapshot, changes, {
         wholeRow: ctx.ifMatch !== undefined,
         now,
       });
-      if (!updated) return undefined;
+      if (!updated) continue;
       await insertHistoryEntry(trx, {
         userId: id,
         at: now,
@@ -106,12 +120,27 @@ async function applyChanges(
       });
       if (locksOut(snapshot, changes)) await revokeSessions(trx, id);
       const user = toUserObject(updated);
-      const result = { user, etag: etagOf(user) };
-      await storeSuccess(trx, result);
-      return result;
-    });
-    if (written) return written;
-    current = await findUserById(database.db, id);
-  }
-  throw new AppError("service_unavailable", { message: "The user is being changed by others; retry." });
+      const written = { user, etag: etagOf(user) };
+      await storeSuccess(trx, written);
+      return written;
+    }
+    throw new AppError("service_unavailable", { message: "The user is being changed by others; retry." });
+  });
+}
+
+/**
+ * Rules 6 and 7 on a snapshot: 404 if it is gone, 412 if If-Match fails. Returns the user as
+ * it stands when the patch would change nothing, undefined when there is something to write.
+ */
+function checkPreconditions(
+  ctx: WriteContext,
+  snapshot: UserRow | undefined,
+  profile: ProfilePatch,
+  admin: AdminPatch,
+): Written | undefined {
+  if (!snapshot) throw new AppError("user_not_found");
+  const user = toUserObject(snapshot);
+  const etag = etagOf(user);
+  if (ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, etag)) throw new AppError("precondition_failed");
+  return diffUser(snapshot, profile, admin, ctx.database.dialect).length === 0 ? { user, etag } : undefined;
 }

@@ -24,8 +24,10 @@ const SERVED_COLUMNS: ReadonlyArray<keyof UserRow> = [
   "updatedAt",
 ];
 
-export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom("user").selectAll().where("id", "=", id).executeTakeFirst();
+/** One user; `lock` reads it FOR UPDATE (PostgreSQL, inside a transaction). */
+export async function findUserById(db: Db, id: string, { lock = false } = {}): Promise<UserRow | undefined> {
+  const query = db.selectFrom("user").selectAll().where("id", "=", id);
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
 const isUniqueViolation = (error: unknown) => {
