@@ -7,6 +7,7 @@ import { healthRoutes } from "./health/health.routes.js";
 import { historyRoutes } from "./history/history.routes.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
+import { securityHeadersPlugin } from "./http/security-headers.plugin.js";
 import { schemaValidator } from "./http/validator.js";
 import { idempotencySweeperPlugin } from "./idempotency/idempotency-sweeper.plugin.js";
 import { metricsPlugin } from "./metrics/metrics.plugin.js";
@@ -54,6 +55,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
 
   await app.register(requestIdPlugin);
   await app.register(requestBudgetPlugin, { timeoutMs: services.config.requestTimeoutMs });
+  await app.register(securityHeadersPlugin, { corsOrigins: services.config.corsOrigins });
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin);
   await app.register(metricsPlugin, { services });

@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  CORS_ORIGINS: Type.String({ pattern: "^(https?://[^,\\s]+(,https?://[^,\\s]+)*)?$", default: "" }),
   ROLES: Type.String({ ...CommaList, default: "user,admin" }),
   ADMIN_ROLES: Type.String({ ...CommaList, default: "admin" }),
 });
@@ -49,6 +50,8 @@ export interface Config {
   /** GET /metrics: off, open, or behind `Authorization: Bearer <token>`. */
   metrics: { enabled: boolean; token: string | undefined };
   databasePoolSize: number;
+  /** Origins allowed to call the API from a browser; empty: CORS stays closed. */
+  corsOrigins: string[];
   /** Fastify's trustProxy: "true", a hop count, or addresses/CIDRs (comma-separated). */
   trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
     databasePoolSize: raw.DATABASE_POOL_SIZE,
+    corsOrigins: raw.CORS_ORIGINS ? raw.CORS_ORIGINS.split(",") : [],
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     logLevel: raw.LOG_LEVEL,
     roles,
