@@ -74,8 +74,8 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
     ...errorResponses(401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504),
   };
 
-  const readUser = async (request: FastifyRequest<{ Params: UserParams }>, reply: FastifyReply) => {
-    const user = toUserObject(await getUser(database, callerOf(request), request.params.user_id));
+  const readUser = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
+    const user = toUserObject(await getUser(database, callerOf(request), userId));
     const etag = etagOf(user);
     reply.header("etag", etag);
     const ifNoneMatch = request.headers["if-none-match"];
@@ -100,7 +100,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         },
       },
     },
-    (request, reply) => readUser(Object.assign(request, { params: { user_id: "me" } }), reply),
+    (request, reply) => readUser(request, reply, "me"),
   );
 
   app.get<{ Params: UserParams }>(
@@ -121,7 +121,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         },
       },
     },
-    readUser,
+    (request, reply) => readUser(request, reply, request.params.user_id),
   );
 
   app.patch<{ Params: UserParams; Body: unknown }>(
