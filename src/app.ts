@@ -5,6 +5,7 @@ import { errorHandlerPlugin } from "./errors/error-handler.js";
 import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { historyRoutes } from "./history/history.routes.js";
+import { drainPlugin } from "./http/drain.plugin.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
 import { securityHeadersPlugin } from "./http/security-headers.plugin.js";
@@ -39,6 +40,9 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     onConstructorPoisoning: "ignore",
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: services.config.trustProxy,
+    // A request that reaches a closing server on a live connection is served, not refused: the
+    // drain (see drain.plugin.ts) has already told its client not to reuse the connection.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(schemaValidator);
   // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.
@@ -54,6 +58,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   app.addSchema(AdminPatchSchema);
 
   await app.register(requestIdPlugin);
+  await app.register(drainPlugin);
   await app.register(requestBudgetPlugin, { timeoutMs: services.config.requestTimeoutMs });
   await app.register(securityHeadersPlugin, { corsOrigins: services.config.corsOrigins });
   await app.register(errorHandlerPlugin);

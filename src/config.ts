@@ -19,6 +19,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_LIST: Type.Integer({ ...RateLimit, default: 300 }),
   RATE_LIMIT_WRITE: Type.Integer({ ...RateLimit, default: 120 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1_000 }),
   LOG_LEVEL: Type.Union(
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: "info" },
@@ -47,6 +48,8 @@ export interface Config {
   redisPrefix: string;
   rateLimits: { read: number; list: number; write: number };
   requestTimeoutMs: number;
+  /** On SIGTERM, how long to keep serving (health check failing) before closing. */
+  shutdownDrainMs: number;
   /** GET /metrics: off, open, or behind `Authorization: Bearer <token>`. */
   metrics: { enabled: boolean; token: string | undefined };
   databasePoolSize: number;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: raw.RATE_LIMIT_REDIS_PREFIX,
     rateLimits: { read: raw.RATE_LIMIT_READ, list: raw.RATE_LIMIT_LIST, write: raw.RATE_LIMIT_WRITE },
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+    shutdownDrainMs: raw.SHUTDOWN_DRAIN_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     corsOrigins: raw.CORS_ORIGINS ? raw.CORS_ORIGINS.split(",") : [],

@@ -25,11 +25,15 @@ export async function serve(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    logger.info(
+      { signal, drainMs: config.shutdownDrainMs },
+      "shutting down: draining, then finishing in-flight requests",
+    );
+    app.startDraining();
     // app.close() resolves once every in-flight request has been answered; only then may the
     // database go (an onClose hook would run before in-flight requests finish).
-    app
-      .close()
+    new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs))
+      .then(() => app.close())
       .then(() => services.close())
       .then(
         () => process.exit(0),

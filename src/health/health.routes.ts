@@ -17,6 +17,7 @@ export async function healthRoutes(app: FastifyInstance, { services }: { service
       },
     },
     async () => {
+      if (app.draining) throw new AppError("service_unavailable", { message: "Shutting down." });
       try {
         await sql`select 1`.execute(services.database.db);
       } catch (error) {
