@@ -1,7 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { authRoutes } from "./auth/auth.routes.js";
 import { authenticatePlugin } from "./auth/authenticate.plugin.js";
-import { errorHandlerPlugin } from "./errors/error-handler.js";
+import { AppError } from "./errors/app-error.js";
+import { answerClientError, errorHandlerPlugin, sendError } from "./errors/error-handler.js";
 import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { historyRoutes } from "./history/history.routes.js";
@@ -38,11 +39,23 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     // fields (422) instead of Fastify's bare 400; nothing ever merges a body into an object.
     onProtoPoisoning: "ignore",
     onConstructorPoisoning: "ignore",
-    routerOptions: { ignoreTrailingSlash: true },
     trustProxy: services.config.trustProxy,
     // A request that reaches a closing server on a live connection is served, not refused: the
     // drain (see drain.plugin.ts) has already told its client not to reuse the connection.
     return503OnClosing: false,
+    // Slow or stalled clients cannot hold a connection past the request budget (plus a margin
+    // for the answer); idle keep-alive sockets go after 5 s (a proxy's pool should idle less).
+    connectionTimeout: services.config.requestTimeoutMs + 1_000,
+    requestTimeout: services.config.requestTimeoutMs + 5_000,
+    keepAliveTimeout: 5_000,
+    // Ids longer than this are no id of ours: they get the not-found envelope, not a 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors raised before routing (a malformed URL) get the envelope and a request id too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, new AppError("not_found", { message: "The URL is malformed." }));
+      request.log.debug({ code: error.code }, "malformed URL");
+    },
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(schemaValidator);
   // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.

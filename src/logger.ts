@@ -17,6 +17,9 @@ const REDACTED_PATHS = [
   "*.token",
   "*.password",
   "*.secret",
+  // Node's HTTP parser errors carry the raw request bytes, credentials included.
+  "err.rawPacket",
+  "*.rawPacket",
 ];
 
 /** The process logger: pino, JSON lines on stdout, secrets redacted. */

@@ -27,6 +27,7 @@ export function openServices(config: Config, logger: FastifyBaseLogger, { cli = 
     poolSize: config.databasePoolSize,
     busyTimeoutMs: cli ? CLI_SQLITE_BUSY_MS : SERVER_SQLITE_BUSY_MS,
     statementTimeoutMs: config.requestTimeoutMs,
+    onPoolError: (error) => logger.warn({ err: error }, "an idle database connection failed; it will be replaced"),
   });
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>
     logger.info(

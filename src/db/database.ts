@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Mutex } from "async-mutex";
 import SQLite from "better-sqlite3";
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.js";
 
@@ -44,6 +44,11 @@ export interface Database {
   queries: QueryCounter;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
   dataDir: string;
+  /**
+   * Runs `work` (the migrations) while no other process does: on PostgreSQL it holds an advisory
+   * lock on a connection of its own; on SQLite, the database's write lock.
+   */
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,66 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number;
   /** PostgreSQL: no statement may run longer than this (the request budget). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: an idle pooled connection failed (server restart, terminated backend). */
+  onPoolError?: (error: Error) => void;
+}
+
+// One number for "valara-users is migrating this database", shared by every instance.
+const MIGRATION_LOCK = "valara-users:migrate";
+
+/**
+ * Holds a session-level advisory lock on a dedicated connection (outside the pool, so a pool of
+ * one cannot deadlock) while `work` runs; a second instance starting at the same moment waits
+ * here, then finds nothing left to do. Better Auth's getMigrations has no lock of its own and
+ * would race: both would plan `create table user` and one would fail.
+ */
+async function withPgAdvisoryLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  // An error while the lock is held (the server went away) surfaces in the queries that follow.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtext($1))", [MIGRATION_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await client.query("select pg_advisory_unlock(hashtext($1))", [MIGRATION_LOCK]).catch(() => {});
+    }
+  } finally {
+    // Ending the session releases the lock even when the unlock above failed.
+    await client.end().catch(() => {});
+  }
+}
+
+// How long a start-up waits for another process's migrations before giving up.
+const MIGRATION_WAIT_MS = 120_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * SQLite: runs the migrations in one BEGIN IMMEDIATE transaction on the app's own connection
+ * (SQLite's DDL is transactional, so it also applies all or nothing). A second process, or a
+ * second connection in this one, waits for the write lock, asynchronously, then finds nothing to do.
+ */
+async function withSqliteWriteLock<T>(db: Kysely<DB>, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`begin immediate`.execute(db);
+      break;
+    } catch (error) {
+      const busy = String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() > deadline) throw error;
+      await sleep(25);
+    }
+  }
+  try {
+    const result = await work();
+    await sql`commit`.execute(db);
+    return result;
+  } catch (error) {
+    await sql`rollback`.execute(db).catch(() => {});
+    throw error;
+  }
 }
 
 function sqliteFile(url: string): string {
@@ -79,7 +144,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
-    return { db, dialect: "sqlite", writeGate: new Mutex(), queries, dataDir, close: () => db.destroy() };
+    return {
+      db,
+      dialect: "sqlite",
+      writeGate: new Mutex(),
+      queries,
+      dataDir,
+      withMigrationLock: (work) => withSqliteWriteLock(db, work),
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -87,6 +160,18 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 5_000,
   });
+  // Without a listener, an idle connection that the server ends (restart, failover, a terminated
+  // backend) is an uncaught 'error' that takes the whole process down; the pool drops that
+  // connection and the next query opens a fresh one.
+  pool.on("error", (error) => options.onPoolError?.(error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
-  return { db, dialect: "postgres", writeGate: null, queries, dataDir: resolve("data"), close: () => db.destroy() };
+  return {
+    db,
+    dialect: "postgres",
+    writeGate: null,
+    queries,
+    dataDir: resolve("data"),
+    withMigrationLock: (work) => withPgAdvisoryLock(url, work),
+    close: () => db.destroy(),
+  };
 }

@@ -69,8 +69,15 @@ function ownMigrations(dialect: DialectName): Record<string, Migration> {
   };
 }
 
-/** Brings the database up to date: Better Auth's tables and columns, then ours. Safe to re-run. */
-export async function migrate(auth: Auth, database: Database): Promise<{ applied: string[] }> {
+/**
+ * Brings the database up to date: Better Auth's tables and columns, then ours. Safe to re-run,
+ * and to run from several instances at once (see Database.withMigrationLock).
+ */
+export function migrate(auth: Auth, database: Database): Promise<{ applied: string[] }> {
+  return database.withMigrationLock(() => migrateUnlocked(auth, database));
+}
+
+async function migrateUnlocked(auth: Auth, database: Database): Promise<{ applied: string[] }> {
   const applied: string[] = [];
   const plan = await getMigrations(auth.options);
   for (const table of plan.toBeCreated) applied.push(`better-auth: create table ${table.table}`);

@@ -12,6 +12,10 @@ class RollbackForTimeout extends Error {}
 const isSqliteBusy = (error: unknown) => String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
 const RETRY_DELAY_MS = 15;
 
+// PostgreSQL cancels a statement that outlives statement_timeout (set to the request budget) with
+// 57014 query_canceled; the request's budget is spent by then.
+const isPgStatementTimeout = (error: unknown) => (error as { code?: unknown })?.code === "57014";
+
 /** Runs `operation`, retrying while SQLite is busy, until the request's budget runs out (504). */
 export async function retryWhileBusy<T>(budget: RequestBudget, operation: () => Promise<T>): Promise<T> {
   for (;;) {
@@ -39,7 +43,9 @@ export async function runInTransaction<T>(
     // Wait for our turn no longer than the budget allows.
     return budget.race(gate.runExclusive(() => attemptTransaction(database, budget, work)));
   }
-  return attemptTransaction(database, budget, work);
+  // PostgreSQL: a statement waiting for another writer's row lock is answered 504 at the deadline
+  // all the same; the transaction rolls back at its commit check (or at statement_timeout).
+  return budget.race(attemptTransaction(database, budget, work));
 }
 
 function attemptTransaction<T>(
@@ -55,7 +61,7 @@ function attemptTransaction<T>(
         return result;
       });
     } catch (error) {
-      if (error instanceof RollbackForTimeout) throw new AppError("request_timeout");
+      if (error instanceof RollbackForTimeout || isPgStatementTimeout(error)) throw new AppError("request_timeout");
       throw error;
     } finally {
       budget.endCommit();

@@ -1,5 +1,7 @@
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { ulid } from "ulid";
 import { AppError, isAppError } from "./app-error.js";
 import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 
@@ -19,6 +21,8 @@ export function errorBody(error: AppError, requestId: string) {
 /** Sends an AppError in the envelope; used by hooks that answer before a handler runs. */
 export function sendError(reply: FastifyReply, error: AppError) {
   reply.headers(error.headers);
+  // Set here too: errors raised before the onRequest hooks (a malformed URL) still carry them.
+  reply.header("x-request-id", reply.request.id).header("x-content-type-options", "nosniff");
   return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error, reply.request.id));
 }
 
@@ -71,6 +75,30 @@ export function toAppError(error: FastifyError | Error, request: FastifyRequest)
   if (code) return new AppError(code, { status: ERROR_CODES[code].status });
   request.log.error({ err: error }, "unhandled error");
   return new AppError("internal_error");
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (bad header bytes, headers too large) in the
+ * envelope, and logs it without its raw bytes, which may hold a credential.
+ */
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex) {
+  this.log.trace({ code: error.code, message: error.message }, "client error");
+  if (!socket.writable) return;
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const requestId = `req_${ulid()}`;
+  const body = JSON.stringify({
+    error: {
+      code: tooLarge ? "payload_too_large" : "validation_failed",
+      message: tooLarge ? "The request headers are too large." : "The request could not be parsed as HTTP.",
+      request_id: requestId,
+      details: {},
+    },
+  });
+  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** One place where every error becomes the contract's envelope, with the request id. */

@@ -1,4 +1,4 @@
-import type { FieldError } from "./field-rules.js";
+import { CONTROL, type FieldError } from "./field-rules.js";
 import { ACCOUNT_STATUSES, type AdminField } from "./user-fields.js";
 
 export type AdminValue = string | boolean;
@@ -25,6 +25,7 @@ export function checkAdminValue(
     case "email": {
       if (typeof input !== "string") return fail("invalid_type", "must be a string");
       const email = input.normalize("NFC").trim().toLowerCase();
+      if (CONTROL.test(email)) return fail("control_characters", "must not contain control characters");
       if (email.length > EMAIL_MAX) return fail("too_long", `must be at most ${EMAIL_MAX} characters`);
       return EMAIL.test(email) ? { ok: true, value: email } : fail("invalid_email", "must be an email address");
     }

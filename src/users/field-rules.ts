@@ -14,7 +14,8 @@ const fail = (code: string, message: string): RuleResult => ({ ok: false, code, 
 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators; newlines (\n, \r) are
 // allowed only in multi-line fields. Tabs are control characters too.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+/** Any control character, for single-line values. */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
 // Deliberately plain: one @, no spaces, a dotted domain. Deliverability is not ours to judge.
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;

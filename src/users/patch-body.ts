@@ -24,6 +24,16 @@ export type PatchBodyResult =
 const squash = (key: string) => key.toLowerCase().replace(/[_\-\s]/g, "");
 const SQUASHED = new Map(KNOWN_FIELD_KEYS.map((key) => [squash(key), PROFILE_FIELD_BY_KEY.get(key)?.name]));
 
+/**
+ * A key as JSON, with the controls JSON.stringify leaves alone (C1, U+2028/9) escaped too:
+ * whatever a client sends as a key, a message naming it stays one readable line.
+ */
+const quoteKey = (key: string) =>
+  JSON.stringify(key).replace(
+    /[\u007f-\u009f\u2028\u2029]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
 /** The snake_case field a mistyped key most likely meant, if any is close. */
 function suggestField(key: string): string | undefined {
   const exact = SQUASHED.get(squash(key));
@@ -39,7 +49,10 @@ function unknownField(key: string): FieldError {
   return {
     field: key,
     code: "unknown_field",
-    message: suggestion ? `${key} is not a field; did you mean ${suggestion}?` : `${key} is not a field`,
+    // The key is quoted as JSON: whatever it holds, the message stays one readable line.
+    message: suggestion
+      ? `${quoteKey(key)} is not a field; did you mean ${suggestion}?`
+      : `${quoteKey(key)} is not a field`,
     ...(suggestion ? { suggestion } : {}),
   };
 }
@@ -88,7 +101,7 @@ function readUserPatch(body: unknown, options: { adminFields: boolean; roles: re
     if (!spec) {
       errors.push(
         READ_ONLY_FIELD_BY_KEY.has(key)
-          ? { field: key, code: "read_only", message: `${key} is read-only` }
+          ? { field: key, code: "read_only", message: `${quoteKey(key)} is read-only` }
           : unknownField(key),
       );
       continue;

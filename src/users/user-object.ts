@@ -1,7 +1,6 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import { truthy } from "../auth/user-state.js";
 import type { DbDate, UserRow } from "../db/schema.js";
-import { STATE_CODES } from "./us-states.js";
 import {
   ACCOUNT_STATUSES,
   ADMIN_FIELDS,
@@ -32,11 +31,27 @@ export function toUserObject(row: UserRow) {
 
 export type User = ReturnType<typeof toUserObject>;
 
-const PHONE_PATTERN = "^\\+?[0-9 ().-]+((x|ext\\.?|extension|#) ?[0-9]{1,6})?$";
+const RULES: Record<ProfileField["kind"], string> = {
+  text: "",
+  email: "an email address",
+  url: "an absolute http(s) URL",
+  date: "a calendar date YYYY-MM-DD",
+  phone: "7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent",
+  us_state: "two-letter code of a US state or territory",
+};
 
-/** JSON Schema of one profile field's stored value, for requests and responses alike. */
+/**
+ * JSON Schema of one profile field. Request schemas carry the rules as formats for readers of
+ * the OpenAPI document (the patch reader enforces them). Response schemas are plain strings:
+ * the serialiser must never refuse a stored value, and a nullable `type` avoids its anyOf search.
+ */
 export function profileFieldSchema(spec: ProfileField, forRequest: boolean): TSchema {
-  const described = { description: spec.description, maxLength: spec.maxLength };
+  const rule = RULES[spec.kind];
+  const description = rule ? `${spec.description}: ${rule}` : spec.description;
+  if (!forRequest) {
+    return Type.Unsafe<string | null>({ type: spec.nullable ? ["string", "null"] : "string", description });
+  }
+  const described = { description, maxLength: spec.maxLength };
   const inner = (() => {
     switch (spec.kind) {
       case "email":
@@ -44,21 +59,16 @@ export function profileFieldSchema(spec: ProfileField, forRequest: boolean): TSc
       case "url":
         return Type.String({ ...described, format: "uri" });
       case "date":
-        return Type.String({ ...described, format: "date" });
+        return Type.String({ description, format: "date" });
       case "phone":
-        return Type.String({ ...described, pattern: PHONE_PATTERN });
+        return Type.String(described);
       case "us_state":
-        return forRequest
-          ? Type.String({ description: `${spec.description}; a full state name is accepted too, any case` })
-          : Type.Union(
-              STATE_CODES.map((code) => Type.Literal(code)),
-              { description: spec.description },
-            );
+        return Type.String({ description: `${description}; a full state name is accepted too, any case` });
       case "text":
         return Type.String({ ...described, minLength: spec.nullable ? 0 : 1 });
     }
   })();
-  return spec.nullable ? Type.Union([inner, Type.Null()], { description: spec.description }) : inner;
+  return spec.nullable ? Type.Union([inner, Type.Null()], { description }) : inner;
 }
 
 const profileProperties = (forRequest: boolean) =>
