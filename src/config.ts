@@ -26,6 +26,7 @@ export const ConfigSchema = Type.Object({
   ),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  SQLITE_SYNCHRONOUS: Type.Union([Type.Literal("normal"), Type.Literal("full")], { default: "normal" }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.String({ pattern: "^(https?://[^,\\s]+(,https?://[^,\\s]+)*)?$", default: "" }),
@@ -53,6 +54,8 @@ export interface Config {
   /** GET /metrics: off, open, or behind `Authorization: Bearer <token>`. */
   metrics: { enabled: boolean; token: string | undefined };
   databasePoolSize: number;
+  /** SQLite durability mode (see README, Durability). */
+  sqliteSynchronous: "normal" | "full";
   /** Origins allowed to call the API from a browser; empty: CORS stays closed. */
   corsOrigins: string[];
   /** Fastify's trustProxy: "true", a hop count, or addresses/CIDRs (comma-separated). */
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDrainMs: raw.SHUTDOWN_DRAIN_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN },
     databasePoolSize: raw.DATABASE_POOL_SIZE,
+    sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     corsOrigins: raw.CORS_ORIGINS ? raw.CORS_ORIGINS.split(",") : [],
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     logLevel: raw.LOG_LEVEL,

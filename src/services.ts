@@ -25,6 +25,7 @@ const CLI_SQLITE_BUSY_MS = 5_000;
 export function openServices(config: Config, logger: FastifyBaseLogger, { cli = false } = {}): Services {
   const database = openDatabase(config.databaseUrl, {
     poolSize: config.databasePoolSize,
+    sqliteSynchronous: config.sqliteSynchronous,
     busyTimeoutMs: cli ? CLI_SQLITE_BUSY_MS : SERVER_SQLITE_BUSY_MS,
     statementTimeoutMs: config.requestTimeoutMs,
     onPoolError: (error) => logger.warn({ err: error }, "an idle database connection failed; it will be replaced"),

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config.js";
 
@@ -13,6 +13,8 @@ const SECRET_FILE = "auth-secret";
 export function resolveAuthSecret(config: Config, dataDir: string, onGenerated: (path: string) => void): string {
   if (config.authSecret) return config.authSecret;
   const path = join(dataDir, SECRET_FILE);
+  // On PostgreSQL nothing else creates the data folder.
+  mkdirSync(dataDir, { recursive: true });
   try {
     // `wx` fails if another process created it first; then we read theirs.
     writeFileSync(path, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });

@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Mutex } from "async-mutex";
-import SQLite from "better-sqlite3";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.js";
+import { openSqliteConnection, type SqliteSynchronous } from "./sqlite-connection.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -55,6 +55,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** SQLite durability: NORMAL (survives process crashes) or FULL (machine crashes too). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** Milliseconds SQLite waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
   /** PostgreSQL: no statement may run longer than this (the request budget). */
@@ -136,13 +138,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const file = sqliteFile(url);
     const dataDir = file === ":memory:" ? resolve("data") : dirname(file);
     mkdirSync(dataDir, { recursive: true });
-    const sqlite = new SQLite(file);
-    // WAL lets readers run beside the writer; FULL syncs every commit so an acknowledged write
-    // survives a crash of the machine, not just of the process.
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = FULL");
-    sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const sqlite = openSqliteConnection(file, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      synchronous: options.sqliteSynchronous ?? "normal",
+    });
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
     return {
       db,

@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ulid } from "ulid";
+import { newUlid } from "../http/request-id.js";
 import { AppError, isAppError } from "./app-error.js";
 import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 
@@ -85,7 +85,7 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   this.log.trace({ code: error.code, message: error.message }, "client error");
   if (!socket.writable) return;
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const requestId = `req_${ulid()}`;
+  const requestId = `req_${newUlid()}`;
   const body = JSON.stringify({
     error: {
       code: tooLarge ? "payload_too_large" : "validation_failed",

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction, Updateable } from "kysely";
+import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { DialectName } from "../db/database.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
@@ -57,7 +57,15 @@ export async function updateUserIfUnchanged(
   const guarded = options.wholeRow ? SERVED_COLUMNS : changes.map((change) => change.column);
   for (const column of guarded) {
     const expected = current[column];
-    query = expected === null ? query.where(column, "is", null) : query.where(column, "=", expected as never);
+    if (expected === null) {
+      query = query.where(column, "is", null);
+    } else if (expected instanceof Date) {
+      // PostgreSQL keeps microseconds; node-postgres hands back a JS Date, cut to milliseconds.
+      // Compared at that precision, a row written elsewhere (an import, SQL's now()) still matches.
+      query = query.where(sql`date_trunc('milliseconds', ${sql.ref(column)})`, "=", expected);
+    } else {
+      query = query.where(column, "=", expected as never);
+    }
   }
   try {
     return await query.returningAll().executeTakeFirst();
