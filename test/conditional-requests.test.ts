@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import Database from "better-sqlite3";
 import type { LightMyRequestResponse } from "fastify";
+import { sql } from "kysely";
 import type { SendOptions, TestApp } from "./support/harness.js";
-import { errorOf, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
+import { errorOf, holdUserLock, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
 
 let t: TestApp;
 /** Each describe gets its own app on its own fresh database. */
@@ -164,6 +163,23 @@ describe("If-Match on PATCH and PUT", () => {
     const again = await patchUser(t, agent.id, { title: "Same" }, { key: agent.key, headers: { "if-match": etag } });
     assert.equal(strongEtag(again), etag);
   });
+
+  it("a row whose timestamps carry microseconds (written outside the service) still takes a current tag", async () => {
+    const agent = await makeUser(t);
+    // PostgreSQL keeps them (a JS Date does not); on SQLite this is the stored text as written.
+    await sql`update "user" set "createdAt" = '2023-01-01T00:00:00.654321Z', "updatedAt" = '2024-01-01T00:00:00.123456Z' where id = ${agent.id}`.execute(
+      t.services.database.db,
+    );
+    const etag = await etagOf(agent.id, agent.key);
+    const response = await patchUser(
+      t,
+      agent.id,
+      { title: "Micro" },
+      { key: agent.key, headers: { "if-match": etag } },
+    );
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal((await storedUser(t, agent.id))?.title, "Micro");
+  });
 });
 
 describe("If-Match is checked atomically with the write", () => {
@@ -186,10 +202,10 @@ describe("If-Match is checked atomically with the write", () => {
     for (let round = 0; round < 6; round++) {
       const etag = await etagOf(agent.id, agent.key);
       const entries = await historyCount(agent.id);
-      // A second connection holds SQLite's write lock while both requests read the row, so both
-      // pass the If-Match check on the same snapshot and race for the write once it is released.
-      const blocker = new Database(join(t.dir, "valara.db"));
-      blocker.prepare("BEGIN IMMEDIATE").run();
+      // A second connection holds the user's write lock (SQLite: the database's) while both
+      // requests read the row, so both pass the If-Match check on the same snapshot and race for
+      // the write once it is released.
+      const release = await holdUserLock(t, agent.id);
       const pending = Promise.all([
         patch(agent.key, agent.id, { title: `Title ${round}` }, etag),
         patch(round % 2 ? admin.key : agent.key, agent.id, { city: `City ${round}` }, etag),
@@ -197,8 +213,7 @@ describe("If-Match is checked atomically with the write", () => {
       try {
         await new Promise((resolve) => setTimeout(resolve, 300));
       } finally {
-        blocker.prepare("COMMIT").run();
-        blocker.close();
+        await release();
       }
       const responses = await pending;
       const statuses = responses.map((response) => response.status).sort();

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import Database from "better-sqlite3";
 import type { LightMyRequestResponse } from "fastify";
 import type { SendOptions, TestApp } from "./support/harness.js";
-import { errorOf, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
+import { errorOf, holdUserLock, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
 
 let t: TestApp;
 /** Each describe gets its own app on its own fresh database. */
@@ -282,10 +280,9 @@ describe("history: recorded in the same transaction as the change", () => {
   it("20 concurrent PATCHes of one field: stored value = newest entry's `to`; entries form a chain", async () => {
     const agent = await makeUser(t);
     const values = Array.from({ length: 20 }, (_, i) => `Concurrent ${i}`);
-    // A second connection holds SQLite's write lock while the requests arrive, so they all read the
-    // same row and then race for the write once it is released.
-    const blocker = new Database(join(t.dir, "valara.db"));
-    blocker.prepare("BEGIN IMMEDIATE").run();
+    // A second connection holds the user's write lock (SQLite: the database's) while the requests
+    // arrive, so they all read the same row and then race for the write once it is released.
+    const release = await holdUserLock(t, agent.id);
     const pending = Promise.all(
       values.map((title) =>
         fetch(`${baseUrl}/api/v1/users/${agent.id}`, {
@@ -298,8 +295,7 @@ describe("history: recorded in the same transaction as the change", () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     } finally {
-      blocker.prepare("COMMIT").run();
-      blocker.close();
+      await release();
     }
     const responses = await pending;
     const statuses = responses.map((response) => response.status);

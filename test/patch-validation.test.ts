@@ -193,7 +193,8 @@ describe("PATCH partial semantics and updated_at", () => {
     await sleep(5);
     const user = await agent.ok({ title: "Changed" });
     const row = await agent.stored();
-    assert.ok(Date.parse(String(row.updatedAt)) > Date.parse(String(before.updatedAt)), "updated_at moved forward");
+    // A Date on PostgreSQL, ISO text on SQLite.
+    assert.ok(new Date(row.updatedAt) > new Date(before.updatedAt), "updated_at moved forward");
     assert.equal(user.updated_at, new Date(row.updatedAt).toISOString());
     assert.equal(user.created_at, new Date(before.createdAt).toISOString());
   });
@@ -267,6 +268,15 @@ describe("PATCH field rules", () => {
     for (const bad of ["a\nb", "a\r\nb", "a\u0007b", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b", "a\u2028b"]) {
       await agent.refusedForEach(singleLine, bad, "control_characters");
     }
+  });
+
+  it("refuses half a surrogate pair (not text; SQLite and PostgreSQL would store it differently), keeps whole pairs", async () => {
+    const agent = await agentOf(t);
+    for (const bad of ["a\ud800b", "a\udc00", "\udbff", "x\ude00\ud83d"]) {
+      await agent.refusedForEach(PROFILE_FIELDS, bad, "invalid_unicode");
+    }
+    await agent.ok({ title: "Agent \ud83c\udfe1" });
+    assert.equal((await agent.stored()).title, "Agent \u{1f3e1}");
   });
 
   it("bio allows newlines but no other control characters", async () => {

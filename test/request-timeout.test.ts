@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import SQLite from "better-sqlite3";
 import { sweepExpiredKeys } from "../src/idempotency/idempotency-sweeper.plugin.js";
-import { errorOf, makeUser, patchUser, startTestApp, storedUser, type TestApp } from "./support/harness.js";
-
-/** Holds SQLite's write lock from a second connection, as another process would. */
-function holdWriteLock(t: TestApp) {
-  const other = new SQLite(join(t.dir, "valara.db"));
-  other.prepare("BEGIN IMMEDIATE").run();
-  return () => {
-    other.prepare("ROLLBACK").run();
-    other.close();
-  };
-}
+import {
+  errorOf,
+  holdUserLock,
+  makeUser,
+  patchUser,
+  startTestApp,
+  storedUser,
+  type TestApp,
+} from "./support/harness.js";
 
 const historyCount = async (t: TestApp, userId: string) =>
   (await t.services.database.db.selectFrom("user_history").select("seq").where("user_id", "=", userId).execute())
@@ -29,13 +25,13 @@ describe("the request budget (REQUEST_TIMEOUT_MS)", () => {
   it("answers 504 request_timeout when the write lock is held past the budget, and writes nothing", async () => {
     const agent = await makeUser(t);
     const before = await storedUser(t, agent.id);
-    const release = holdWriteLock(t);
+    const release = await holdUserLock(t, agent.id);
     const started = Date.now();
     let response: Awaited<ReturnType<typeof patchUser>>;
     try {
       response = await patchUser(t, agent.id, { title: "Too slow" }, { key: agent.key });
     } finally {
-      release();
+      await release();
     }
     const elapsed = Date.now() - started;
     assert.equal(response.statusCode, 504, response.body);
@@ -51,7 +47,7 @@ describe("the request budget (REQUEST_TIMEOUT_MS)", () => {
 
   it("waits for a lock released within the budget instead of failing", async () => {
     const agent = await makeUser(t);
-    const release = holdWriteLock(t);
+    const release = await holdUserLock(t, agent.id);
     setTimeout(release, 100);
     const response = await patchUser(t, agent.id, { city: "Austin" }, { key: agent.key });
     assert.equal(response.statusCode, 200, response.body);
@@ -61,12 +57,12 @@ describe("the request budget (REQUEST_TIMEOUT_MS)", () => {
   it("releases an idempotency key whose request timed out, so the retry runs", async () => {
     const agent = await makeUser(t);
     const headers = { "x-idempotency-key": `timeout-${agent.id}` };
-    const release = holdWriteLock(t);
+    const release = await holdUserLock(t, agent.id);
     let first: Awaited<ReturnType<typeof patchUser>>;
     try {
       first = await patchUser(t, agent.id, { tagline: "Retry me" }, { key: agent.key, headers });
     } finally {
-      release();
+      await release();
     }
     assert.equal(first.statusCode, 504);
     // The key is released right after the lock goes; a client's retry comes a moment later.

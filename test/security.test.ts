@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { createApiKey, revokeApiKey } from "../src/cli/api-keys.commands.js";
 import { toDbDate } from "../src/users/users.repository.js";
 import type { SendOptions, TestApp } from "./support/harness.js";
-import { errorOf, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
+import { dialect, errorOf, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
 
 let t: TestApp;
 /** Called in each describe: its own app on its own fresh database, started before and closed after. */
@@ -119,6 +119,12 @@ describe("security: credentials on PATCH /api/v1/users/{id}", () => {
     for (const token of [`vk_${"a".repeat(9_997)}`, "s".repeat(10_000), padded]) {
       await refuse(agent.id, { key: token }, 401, "api_key_invalid");
     }
+  });
+
+  it("a session token holding a NUL: 401 api_key_invalid, not a 500", async () => {
+    const agent = await makeUser(t);
+    // Node's HTTP parser refuses such a header; app.inject lets it through, as a proxy might.
+    await refuse(agent.id, { headers: { authorization: "Bearer abc\u0000def" } }, 401, "api_key_invalid");
   });
 
   it("an API key in X-API-Key works", async () => {
@@ -248,6 +254,15 @@ describe("security: authorization (PATCH and GET)", () => {
     expectError(await patchUser(t, missingId(), EDIT, { key: admin.key }), 404, "user_not_found");
   });
 
+  it("an id holding a NUL (PostgreSQL text cannot): 404 user_not_found on PATCH, GET and history, not a 500", async () => {
+    const admin = await makeUser(t, "admin");
+    const id = `${missingId()}\0`;
+    expectError(await patchUser(t, id, EDIT, { key: admin.key }), 404, "user_not_found");
+    expectError(await get(`/api/v1/users/${encodeURIComponent(id)}`, { key: admin.key }), 404, "user_not_found");
+    const history = await get(`/api/v1/users/${encodeURIComponent(id)}/history`, { key: admin.key });
+    expectError(history, 404, "user_not_found");
+  });
+
   it("`me` is the caller in PATCH and GET (non-admin and admin)", async () => {
     for (const role of ["user", "admin"] as const) {
       const [caller, bystander] = [await makeUser(t, role), await makeUser(t)];
@@ -374,12 +389,25 @@ describe("security: Better Auth's routes cannot bypass the rules", () => {
       if (response.statusCode === 200) {
         assert.ok(row, "a 200 sign-up stored a user");
         const state = [row.role, row.is_active, row.account_status, row.title, !!row.banned, !!row.emailVerified];
-        assert.deepEqual(state, ["user", 1, "active", null, false, false], JSON.stringify(extra));
+        const storedTrue = dialect === "sqlite" ? 1 : true; // SQLite keeps booleans as 0/1
+        assert.deepEqual(state, ["user", storedTrue, "active", null, false, false], JSON.stringify(extra));
       } else {
         expectError(response, 422, "validation_failed");
         assert.equal(row, undefined, "a refused sign-up stored nothing");
       }
     }
+  });
+
+  it("sign-up names answer to PATCH's rule: control characters or 121 characters are 422, names are trimmed", async () => {
+    for (const name of ["a\u0000b", "tab\there", "x".repeat(121), "   "]) {
+      const email = randomEmail();
+      expectError(await post("/api/auth/sign-up/email", { ...credentials(email), name }), 422, "validation_failed");
+      assert.equal(await byEmail(email), undefined, `nothing stored for ${JSON.stringify(name)}`);
+    }
+    const email = randomEmail();
+    const response = await post("/api/auth/sign-up/email", { ...credentials(email), name: "  Spaced Agent " });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal((await byEmail(email))?.name, "Spaced Agent");
   });
 
   it("a vk_ API key used as Bearer on Better Auth's routes is not a session", async () => {

@@ -5,6 +5,7 @@ import { admin, bearer } from "better-auth/plugins";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import { checkProfileValue } from "../users/field-rules.js";
 import { PROFILE_FIELDS } from "../users/user-fields.js";
 import { isUserActive } from "./user-state.js";
 
@@ -33,6 +34,8 @@ const profileAdditionalFields = Object.fromEntries(
     { type: "string", required: false, input: false, fieldName: spec.column },
   ]),
 ) as Record<string, { type: "string"; required: false; input: false; fieldName: string }>;
+
+const NAME_FIELD = PROFILE_FIELDS.find((spec) => spec.name === "name") as (typeof PROFILE_FIELDS)[number];
 
 export interface AuthOptions {
   config: Config;
@@ -71,6 +74,20 @@ export function createAuth({ config, database, secret, logger }: AuthOptions) {
       log: (level, message) => logger[level]({ component: "better-auth" }, message),
     },
     databaseHooks: {
+      user: {
+        create: {
+          // A new account's name answers to the same rule as PATCH's (1–120 characters, no control
+          // characters, trimmed and NFC-normalised). Without it, a name holding a NUL was stored
+          // on SQLite and failed the insert on PostgreSQL.
+          before: async (user) => {
+            const checked = checkProfileValue(NAME_FIELD, user.name);
+            if (!checked.ok) {
+              throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: `name ${checked.message}` });
+            }
+            return { data: { ...user, name: checked.value as string } };
+          },
+        },
+      },
       session: {
         create: {
           // An inactive or suspended user keeps their data but cannot start a session.

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB, DbBoolean, DbDate, UserRow } from "../db/schema.js";
+import { matchesNoStoredText } from "../db/text.js";
 
 export interface CredentialRow {
   user: UserRow;
@@ -33,6 +34,7 @@ export async function findApiKeyWithUser(db: Kysely<DB>, hashedKey: string): Pro
 
 /** One indexed read: the session with this token and its user. Writes nothing. */
 export async function findSessionWithUser(db: Kysely<DB>, token: string): Promise<CredentialRow | undefined> {
+  if (matchesNoStoredText(token)) return undefined;
   const row = await db
     .selectFrom("session")
     .innerJoin("user", "user.id", "session.userId")

@@ -1,4 +1,4 @@
-import { CONTROL, type FieldError } from "./field-rules.js";
+import { CONTROL, type FieldError, LONE_SURROGATE } from "./field-rules.js";
 import { ACCOUNT_STATUSES, type AdminField } from "./user-fields.js";
 
 export type AdminValue = string | boolean;
@@ -26,6 +26,7 @@ export function checkAdminValue(
       if (typeof input !== "string") return fail("invalid_type", "must be a string");
       const email = input.normalize("NFC").trim().toLowerCase();
       if (CONTROL.test(email)) return fail("control_characters", "must not contain control characters");
+      if (LONE_SURROGATE.test(email)) return fail("invalid_unicode", "must be valid Unicode text");
       if (email.length > EMAIL_MAX) return fail("too_long", `must be at most ${EMAIL_MAX} characters`);
       return EMAIL.test(email) ? { ok: true, value: email } : fail("invalid_email", "must be an email address");
     }

@@ -17,6 +17,12 @@ const fail = (code: string, message: string): RuleResult => ({ ok: false, code, 
 /** Any control character, for single-line values. */
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
+/**
+ * Half of a UTF-16 surrogate pair on its own (JSON's "\ud800" parses to one): not text. SQLite
+ * would store it as bytes that never compare equal to anything read back (its compare-and-set
+ * could not match the row again), PostgreSQL as U+FFFD. Refused on both.
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Deliberately plain: one @, no spaces, a dotted domain. Deliverability is not ours to judge.
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const PHONE = /^(\+?[0-9 ().-]+?)(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?$/iu;
@@ -100,6 +106,7 @@ export function checkProfileValue(spec: ProfileField, input: unknown): RuleResul
         : "must not contain control characters",
     );
   }
+  if (LONE_SURROGATE.test(value)) return fail("invalid_unicode", "must be valid Unicode text");
   // Lengths count code points. States and dates have their own exact formats to answer to.
   const length = [...value].length;
   if (spec.kind !== "us_state" && spec.kind !== "date" && length > spec.maxLength) {

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { DialectName } from "../db/database.js";
 import type { DB, UserRow } from "../db/schema.js";
+import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
 import type { ColumnChange } from "./user-changes.js";
 import { PROFILE_FIELDS } from "./user-fields.js";
@@ -26,6 +27,7 @@ const SERVED_COLUMNS: ReadonlyArray<keyof UserRow> = [
 
 /** One user; `lock` reads it FOR UPDATE (PostgreSQL, inside a transaction). */
 export async function findUserById(db: Db, id: string, { lock = false } = {}): Promise<UserRow | undefined> {
+  if (matchesNoStoredText(id)) return undefined;
   const query = db.selectFrom("user").selectAll().where("id", "=", id);
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
