@@ -163,6 +163,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   // backend) is an uncaught 'error' that takes the whole process down; the pool drops that
   // connection and the next query opens a fresh one.
   pool.on("error", (error) => options.onPoolError?.(error));
+  // The same for a connection that is checked out but between queries when the server goes
+  // away: pg emits on the client itself, and the next query on it fails instead.
+  pool.on("connect", (client) => client.on("error", (error) => options.onPoolError?.(error)));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
   return {
     db,

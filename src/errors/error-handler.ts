@@ -51,6 +51,18 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   504: "request_timeout",
 };
 
+// The database is unreachable or going away: the client may retry (503), it did nothing wrong.
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "SQLITE_BUSY"]);
+const isDatabaseUnavailable = (error: Error & { code?: unknown }) => {
+  const code = String(error.code ?? "");
+  // PostgreSQL classes 08 (connection exception) and 57P (operator intervention: shutdown).
+  return (
+    UNAVAILABLE_CODES.has(code) ||
+    /^(08|57P)/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+  );
+};
+
 /** Turns anything thrown (ours, Fastify's, a library's) into an AppError fit for a client. */
 export function toAppError(error: FastifyError | Error, request: FastifyRequest): AppError {
   if (isAppError(error)) return error;
@@ -69,6 +81,10 @@ export function toAppError(error: FastifyError | Error, request: FastifyRequest)
         })),
       },
     });
+  }
+  if (isDatabaseUnavailable(fastifyError)) {
+    request.log.warn({ code: fastifyError.code, message: error.message }, "database unavailable");
+    return new AppError("service_unavailable", { message: "The database is unavailable; retry shortly." });
   }
   const status = fastifyError.statusCode ?? 500;
   const code = status < 500 || status === 503 || status === 504 ? STATUS_CODES[status] : undefined;
