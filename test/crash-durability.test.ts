@@ -3,13 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createApiKey } from "../src/cli/api-keys.commands.js";
-import { createUser } from "../src/cli/users.commands.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { openServices } from "../src/services.js";
 import { createTestDatabase, dialect } from "./support/harness.js";
-import { type ServerProcess, startServerProcess } from "./support/server-process.js";
+import { prepareDatabase, type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 const SECRET = "crash-durability-secret-0123456789abcdef";
 /** One writer per field, so each field's values only ever grow. */
@@ -46,11 +41,7 @@ describe(`kill -9 under write load (${dialect})`, () => {
       RATE_LIMIT_READ: "1000000",
       RATE_LIMIT_WRITE: "1000000",
     };
-    const services = openServices(loadConfig(env), createLogger("silent"), { cli: true });
-    await services.migrate();
-    const created = await createUser(services, { email: "crash@example.com", name: "Crash Test" });
-    user = { id: created.id, key: (await createApiKey(services, { user: created.id })).key };
-    await services.close();
+    [user] = (await prepareDatabase(env, [{ name: "Crash Test" }])) as [{ id: string; key: string }];
   });
   after(async () => {
     for (const server of servers) {

@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createApiKey } from "../src/cli/api-keys.commands.js";
-import { createUser } from "../src/cli/users.commands.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { openServices } from "../src/services.js";
 import { createTestDatabase, holdUserLockAt } from "./support/harness.js";
-import { startServerProcess } from "./support/server-process.js";
+import { prepareDatabase, startServerProcess } from "./support/server-process.js";
 
 const SECRET = "graceful-shutdown-secret-0123456789abcdef";
 
@@ -28,11 +26,7 @@ describe("graceful shutdown on SIGTERM", () => {
       LOG_LEVEL: "info",
       REQUEST_TIMEOUT_MS: "8000",
     };
-    const services = openServices(loadConfig(env), createLogger("silent"), { cli: true });
-    await services.migrate();
-    const created = await createUser(services, { email: "shutdown@example.com", name: "Shut Down" });
-    user = { id: created.id, key: (await createApiKey(services, { user: created.id })).key };
-    await services.close();
+    [user] = (await prepareDatabase(env, [{ name: "Shut Down" }])) as [{ id: string; key: string }];
   });
   after(async () => {
     await dropDatabase();

@@ -3,13 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createApiKey } from "../src/cli/api-keys.commands.js";
-import { createUser } from "../src/cli/users.commands.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { openServices } from "../src/services.js";
 import { createTestDatabase, dialect } from "./support/harness.js";
-import { type ServerProcess, startServerProcess } from "./support/server-process.js";
+import { prepareDatabase, type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 const SECRET = "multi-instance-secret-0123456789abcdef0123";
 
@@ -27,17 +22,14 @@ describe("two server processes on one PostgreSQL database", {
   before(async () => {
     database = await createTestDatabase(dir);
     env = { DATABASE_URL: database.url, BETTER_AUTH_SECRET: SECRET, RATE_LIMIT_WRITE: "0" };
-    const services = openServices(loadConfig(env), createLogger("silent"), { cli: true });
-    await services.migrate();
-    for (const [name, role] of [
-      ["agent", "user"],
-      ["admin", "admin"],
-      ["victim", "user"],
-    ] as const) {
-      const user = await createUser(services, { email: `${name}-${Date.now()}@example.com`, name, role });
-      users[name] = { id: user.id, key: (await createApiKey(services, { user: user.id })).key };
-    }
-    await services.close();
+    const roles = { agent: "user", admin: "admin", victim: "user" } as const;
+    const made = await prepareDatabase(
+      env,
+      Object.entries(roles).map(([name, role]) => ({ name, role })),
+    );
+    Object.keys(roles).forEach((name, index) => {
+      users[name] = made[index] as { id: string; key: string };
+    });
     servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   });
 

@@ -1,4 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createApiKey } from "../../src/cli/api-keys.commands.js";
+import { createUser } from "../../src/cli/users.commands.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { openServices } from "../../src/services.js";
 
 /** A real server process (`src/server.ts`, as `npm start` runs it), for multi-process tests. */
 export interface ServerProcess {
@@ -29,4 +34,27 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     child.stderr?.on("data", onData);
     exited.then((code) => reject(new Error(`server exited (${code}) before listening: ${printed}`)));
   });
+}
+
+/**
+ * Migrates the database `env` names and makes users with an API key each, through the same
+ * services the CLI uses, before a server process starts on it.
+ */
+export async function prepareDatabase(
+  env: Record<string, string>,
+  users: Array<{ name: string; role?: "user" | "admin" }>,
+): Promise<Array<{ id: string; key: string }>> {
+  const services = openServices(loadConfig(env), createLogger("silent"), { cli: true });
+  try {
+    await services.migrate();
+    const made: Array<{ id: string; key: string }> = [];
+    for (const [index, { name, role }] of users.entries()) {
+      const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}-${index}@example.com`;
+      const user = await createUser(services, { email, name, role });
+      made.push({ id: user.id, key: (await createApiKey(services, { user: user.id })).key });
+    }
+    return made;
+  } finally {
+    await services.close();
+  }
 }
