@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../errors/app-error.js";
-import type { ErrorCode } from "../errors/error-codes.js";
+import { codeForStatus, type ErrorCode } from "../errors/error-codes.js";
 import { sendError } from "../errors/error-handler.js";
 import type { Services } from "../services.js";
 import { CLIENT_IP_HEADER } from "./better-auth.js";
@@ -10,16 +10,6 @@ const BETTER_AUTH_CODES: Record<string, ErrorCode> = {
   USER_ALREADY_EXISTS: "email_taken",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "email_taken",
   ACCOUNT_INACTIVE: "account_inactive",
-};
-const BY_STATUS: Record<number, ErrorCode> = {
-  400: "validation_failed",
-  401: "auth_required",
-  403: "forbidden",
-  404: "not_found",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "validation_failed",
-  429: "rate_limit_exceeded",
 };
 
 function toRequest(request: FastifyRequest): Request {
@@ -48,7 +38,8 @@ async function toAppError(response: Response): Promise<AppError> {
     parsed = {};
   }
   const named = parsed.code ? BETTER_AUTH_CODES[parsed.code] : undefined;
-  const code = named ?? BY_STATUS[response.status];
+  // Better Auth's own failures (5xx) are internal errors to our clients.
+  const code = named ?? (response.status < 500 ? codeForStatus(response.status) : undefined);
   if (!code) return new AppError("internal_error");
   return new AppError(code, {
     ...(parsed.message && response.status < 500 ? { message: parsed.message } : {}),

@@ -38,14 +38,11 @@ export async function runInTransaction<T>(
   budget: RequestBudget,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  if (database.writeGate) {
-    const gate = database.writeGate;
-    // Wait for our turn no longer than the budget allows.
-    return budget.race(gate.runExclusive(() => attemptTransaction(database, budget, work)));
-  }
-  // PostgreSQL: a statement waiting for another writer's row lock is answered 504 at the deadline
-  // all the same; the transaction rolls back at its commit check (or at statement_timeout).
-  return budget.race(attemptTransaction(database, budget, work));
+  // The client is answered 504 at the deadline by the route's budget.race(); work still queued at
+  // the gate (SQLite) or waiting on a row lock (PostgreSQL) then fails its budget check, its
+  // commit check or statement_timeout, and rolls back.
+  if (database.writeGate) return database.writeGate.runExclusive(() => attemptTransaction(database, budget, work));
+  return attemptTransaction(database, budget, work);
 }
 
 function attemptTransaction<T>(

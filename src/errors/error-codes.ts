@@ -23,3 +23,22 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+// The code for an error that arrives with only an HTTP status (from Fastify or Better Auth).
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: "validation_failed",
+  401: "auth_required",
+  403: "forbidden",
+  404: "not_found",
+  405: "not_found",
+  409: "validation_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "validation_failed",
+  429: "rate_limit_exceeded",
+  503: "service_unavailable",
+  504: "request_timeout",
+};
+
+/** Our code for a bare status; undefined for statuses we answer as internal_error. */
+export const codeForStatus = (status: number): ErrorCode | undefined => CODE_BY_STATUS[status];

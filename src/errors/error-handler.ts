@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from "fastify-plugin";
 import { newUlid } from "../http/request-id.js";
 import { AppError, isAppError } from "./app-error.js";
-import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+import { codeForStatus, ERROR_CODES, type ErrorCode } from "./error-codes.js";
 
 /** The contract's error body. */
 export function errorBody(error: AppError, requestId: string) {
@@ -34,21 +34,6 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "invalid_json",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_json",
   FST_ERR_CTP_INVALID_CONTENT_TYPE_PARSER: "unsupported_media_type",
-};
-
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: "validation_failed",
-  401: "auth_required",
-  403: "forbidden",
-  404: "not_found",
-  405: "not_found",
-  409: "validation_failed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "validation_failed",
-  429: "rate_limit_exceeded",
-  503: "service_unavailable",
-  504: "request_timeout",
 };
 
 // The database is unreachable or going away: the client may retry (503), it did nothing wrong.
@@ -87,7 +72,7 @@ export function toAppError(error: FastifyError | Error, request: FastifyRequest)
     return new AppError("service_unavailable", { message: "The database is unavailable; retry shortly." });
   }
   const status = fastifyError.statusCode ?? 500;
-  const code = status < 500 || status === 503 || status === 504 ? STATUS_CODES[status] : undefined;
+  const code = status < 500 || status === 503 || status === 504 ? codeForStatus(status) : undefined;
   if (code) return new AppError(code, { status: ERROR_CODES[code].status });
   request.log.error({ err: error }, "unhandled error");
   return new AppError("internal_error");

@@ -1,10 +1,9 @@
-import { CONTROL, type FieldError, LONE_SURROGATE } from "./field-rules.js";
+import { CONTROL, EMAIL, type FieldError, LONE_SURROGATE } from "./field-rules.js";
 import { ACCOUNT_STATUSES, type AdminField } from "./user-fields.js";
 
 export type AdminValue = string | boolean;
 export type AdminRuleResult = { ok: true; value: AdminValue } | { ok: false; error: FieldError };
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const EMAIL_MAX = 254;
 
 /** Checks one admin-only value (PUT); emails are stored lower-case, as Better Auth stores them. */

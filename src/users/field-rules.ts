@@ -23,8 +23,8 @@ const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\
  * could not match the row again), PostgreSQL as U+FFFD. Refused on both.
  */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// Deliberately plain: one @, no spaces, a dotted domain. Deliverability is not ours to judge.
-const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
+/** One @, no spaces, a dotted domain. Deliverability is not ours to judge. */
+export const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
 const PHONE = /^(\+?[0-9 ().-]+?)(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?$/iu;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -49,8 +49,9 @@ export function diffUser(
 
 /** True when the change locks the user out (deactivated or suspended), so sessions must go. */
 export function locksOut(current: UserRow, changes: ColumnChange[]): boolean {
-  const after = { ...adminValues(current) } as Record<string, unknown>;
+  const before = adminValues(current);
+  const after: Record<string, unknown> = { ...before };
   for (const change of changes) after[change.field] = change.to;
-  const wasActive = adminValues(current).is_active && current.account_status !== "suspended";
+  const wasActive = before.is_active && before.account_status !== "suspended";
   return wasActive && (after.is_active === false || after.account_status === "suspended");
 }

@@ -14,7 +14,7 @@ import {
 } from "../idempotency/idempotency.service.js";
 import { etagOf, ifMatchSatisfied } from "./etag.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
-import { diffUser, locksOut } from "./user-changes.js";
+import { type ColumnChange, diffUser, locksOut } from "./user-changes.js";
 import { toUserObject, type User } from "./user-object.js";
 import { type Db, findUserById, revokeSessions, updateUserIfUnchanged } from "./users.repository.js";
 
@@ -87,24 +87,27 @@ async function applyChanges(
 
   // The caller's own row came with authentication: a self-PATCH needs no extra read.
   const first = id === caller.user.id ? caller.user : await findUserById(database.db, id);
-  const unchanged = checkPreconditions(ctx, first, profile, admin);
-  if (unchanged) {
-    await storeSuccess(database.db, unchanged);
-    return unchanged;
+  const plan = planWrite(ctx, first, profile, admin);
+  if (plan.noop) {
+    await storeSuccess(database.db, plan.noop);
+    return plan.noop;
   }
   return runInTransaction(database, ctx.budget, async (trx) => {
-    let snapshot = first as UserRow;
+    let { snapshot, changes } = plan;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) {
-        const fresh = await findUserById(trx, id, { lock: database.dialect === "postgres" });
-        const noop = checkPreconditions(ctx, fresh, profile, admin);
-        if (noop) {
-          await storeSuccess(trx, noop);
-          return noop;
+        const retry = planWrite(
+          ctx,
+          await findUserById(trx, id, { lock: database.dialect === "postgres" }),
+          profile,
+          admin,
+        );
+        if (retry.noop) {
+          await storeSuccess(trx, retry.noop);
+          return retry.noop;
         }
-        snapshot = fresh as UserRow;
+        ({ snapshot, changes } = retry);
       }
-      const changes = diffUser(snapshot, profile, admin, database.dialect);
       const now = new Date();
       const updated = await updateUserIfUnchanged(trx, database.dialect, snapshot, changes, {
         wholeRow: ctx.ifMatch !== undefined,
@@ -128,19 +131,28 @@ async function applyChanges(
   });
 }
 
+type WritePlan = { noop: Written } | { noop?: undefined; snapshot: UserRow; changes: ColumnChange[] };
+
 /**
- * Rules 6 and 7 on a snapshot: 404 if it is gone, 412 if If-Match fails. Returns the user as
- * it stands when the patch would change nothing, undefined when there is something to write.
+ * Rules 6 and 7 on a snapshot: 404 if it is gone, 412 if If-Match fails. Then either the user as
+ * it stands (the patch changes nothing) or the changes to write. The user object and its ETag are
+ * built only when If-Match or a no-op needs them.
  */
-function checkPreconditions(
+function planWrite(
   ctx: WriteContext,
   snapshot: UserRow | undefined,
   profile: ProfilePatch,
   admin: AdminPatch,
-): Written | undefined {
+): WritePlan {
   if (!snapshot) throw new AppError("user_not_found");
-  const user = toUserObject(snapshot);
-  const etag = etagOf(user);
-  if (ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, etag)) throw new AppError("precondition_failed");
-  return diffUser(snapshot, profile, admin, ctx.database.dialect).length === 0 ? { user, etag } : undefined;
+  const served = () => {
+    const user = toUserObject(snapshot);
+    return { user, etag: etagOf(user) };
+  };
+  const current = ctx.ifMatch === undefined ? undefined : served();
+  if (current && ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, current.etag)) {
+    throw new AppError("precondition_failed");
+  }
+  const changes = diffUser(snapshot, profile, admin, ctx.database.dialect);
+  return changes.length === 0 ? { noop: current ?? served() } : { snapshot, changes };
 }
