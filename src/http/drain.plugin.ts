@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 
@@ -11,9 +12,9 @@ declare module "fastify" {
 }
 
 /**
- * Rolling restarts without failed requests: while draining, every response says
- * `Connection: close`, so no client keeps a socket it could race the close with, and the
- * health check fails, so the load balancer stops sending new connections.
+ * Rolling restarts without failed requests: once draining, no new connection is accepted, every
+ * response says `Connection: close` so no client keeps a socket it could race the close with,
+ * and the health check fails on the connections that remain.
  */
 export const drainPlugin = fp(
   async (app: FastifyInstance) => {
@@ -23,6 +24,11 @@ export const drainPlugin = fp(
     });
     app.decorate("startDraining", () => {
       draining = true;
+      // Stop accepting connections now (a load balancer's next connect is refused and goes
+      // elsewhere), but without http.Server#close's reaping of idle keep-alive sockets: a client
+      // may be sending on one at this very moment. Those get `Connection: close` below instead;
+      // close() later finds the listener gone, which Fastify expects.
+      if (app.server.listening) net.Server.prototype.close.call(app.server);
     });
     app.addHook("onRequest", async (_request, reply) => {
       if (draining) reply.header("connection", "close");
