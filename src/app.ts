@@ -9,6 +9,7 @@ import { historyRoutes } from "./history/history.routes.js";
 import { drainPlugin } from "./http/drain.plugin.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
+import { OneLinePerRequest } from "./http/request-log.js";
 import { securityHeadersPlugin } from "./http/security-headers.plugin.js";
 import { schemaValidator } from "./http/validator.js";
 import { idempotencySweeperPlugin } from "./idempotency/idempotency-sweeper.plugin.js";
@@ -33,6 +34,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   const app = Fastify({
     loggerInstance: logger,
     genReqId: generateRequestId,
+    logController: new OneLinePerRequest(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
     // Prototype keys reach the patch reader as own properties, which refuses them as unknown

@@ -69,7 +69,7 @@ describe("compare-and-set when the row changed after authentication", () => {
     const { RequestBudget } = await import("../src/http/request-budget.js");
     const agent = await makeUser(t);
     const caller = await authenticate(
-      t.services.database.db,
+      t.services.database.reads,
       { authorization: `Bearer ${agent.key}` },
       t.services.secret,
       ["admin"],

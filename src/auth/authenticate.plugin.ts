@@ -25,7 +25,7 @@ export const authenticatePlugin = fp(
     const { database, secret, config } = services;
     app.decorateRequest("caller", null);
     app.decorate("authenticate", async (request: FastifyRequest) => {
-      request.caller = await authenticate(database.db, request.headers, secret, config.adminRoles);
+      request.caller = await authenticate(database.reads, request.headers, secret, config.adminRoles);
     });
   },
   { name: "authenticate" },

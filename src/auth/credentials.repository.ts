@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { DB, DbBoolean, DbDate, UserRow } from "../db/schema.js";
+import type { RawSql } from "../db/raw-sql.js";
+import type { DbBoolean, DbDate, UserRow } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 
 export interface CredentialRow {
@@ -9,38 +9,40 @@ export interface CredentialRow {
   expiresAt: DbDate | null;
 }
 
-function splitRow(
-  row: UserRow & { credential_id: string; credential_enabled: DbBoolean | null; credential_expires_at: DbDate | null },
-): CredentialRow {
-  const { credential_id, credential_enabled, credential_expires_at, ...user } = row;
-  return { user, credentialId: credential_id, enabled: credential_enabled, expiresAt: credential_expires_at };
-}
+type JoinedRow = UserRow & {
+  credential_id: string;
+  credential_enabled: DbBoolean | null;
+  credential_expires_at: DbDate | null;
+};
 
-/** One indexed read: the API key with this hash and its owner. Writes nothing. */
-export async function findApiKeyWithUser(db: Kysely<DB>, hashedKey: string): Promise<CredentialRow | undefined> {
-  const row = await db
-    .selectFrom("apikey")
-    .innerJoin("user", "user.id", "apikey.referenceId")
-    .selectAll("user")
-    .select([
-      "apikey.id as credential_id",
-      "apikey.enabled as credential_enabled",
-      "apikey.expiresAt as credential_expires_at",
-    ])
-    .where("apikey.key", "=", hashedKey)
-    .executeTakeFirst();
+// The user's columns and the credential's in one row. The row is used as the user row as it is,
+// three credential_* columns extra (nothing reads a row whole); copying the user's columns out of
+// it cost 2 to 4 % of a PATCH.
+const splitRow = (row: JoinedRow): CredentialRow => ({
+  user: row,
+  credentialId: row.credential_id,
+  enabled: row.credential_enabled,
+  expiresAt: row.credential_expires_at,
+});
+
+const API_KEY_WITH_USER =
+  'select "user".*, "apikey"."id" as "credential_id", "apikey"."enabled" as "credential_enabled", ' +
+  '"apikey"."expiresAt" as "credential_expires_at" from "apikey" ' +
+  'inner join "user" on "user"."id" = "apikey"."referenceId" where "apikey"."key" = ?';
+
+const SESSION_WITH_USER =
+  'select "user".*, "session"."id" as "credential_id", null as "credential_enabled", ' +
+  '"session"."expiresAt" as "credential_expires_at" from "session" ' +
+  'inner join "user" on "user"."id" = "session"."userId" where "session"."token" = ?';
+
+async function findOne(sql: RawSql, query: string, value: string): Promise<CredentialRow | undefined> {
+  const [row] = await sql.rows<JoinedRow>(query, [value]);
   return row && splitRow(row);
 }
 
+/** One indexed read: the API key with this hash and its owner. Writes nothing. */
+export const findApiKeyWithUser = (sql: RawSql, hashedKey: string) => findOne(sql, API_KEY_WITH_USER, hashedKey);
+
 /** One indexed read: the session with this token and its user. Writes nothing. */
-export async function findSessionWithUser(db: Kysely<DB>, token: string): Promise<CredentialRow | undefined> {
-  if (matchesNoStoredText(token)) return undefined;
-  const row = await db
-    .selectFrom("session")
-    .innerJoin("user", "user.id", "session.userId")
-    .selectAll("user")
-    .select(["session.id as credential_id", "session.expiresAt as credential_expires_at"])
-    .where("session.token", "=", token)
-    .executeTakeFirst();
-  return row && splitRow({ ...row, credential_enabled: true });
-}
+export const findSessionWithUser = (sql: RawSql, token: string) =>
+  matchesNoStoredText(token) ? Promise.resolve(undefined) : findOne(sql, SESSION_WITH_USER, token);

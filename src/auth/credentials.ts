@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import type { Kysely } from "kysely";
-import type { DB, DbDate, UserRow } from "../db/schema.js";
+import type { RawSql } from "../db/raw-sql.js";
+import type { DbDate, UserRow } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import { API_KEY_PREFIX } from "./better-auth.js";
 import { type CredentialRow, findApiKeyWithUser, findSessionWithUser } from "./credentials.repository.js";
@@ -60,7 +60,7 @@ const isPast = (date: DbDate | null) => date !== null && new Date(date).getTime(
  * auth_required, api_key_invalid or account_inactive.
  */
 export async function authenticate(
-  db: Kysely<DB>,
+  sql: RawSql,
   headers: IncomingHttpHeaders,
   secret: string,
   adminRoles: readonly string[],
@@ -69,10 +69,10 @@ export async function authenticate(
   if (presented.value.length > MAX_CREDENTIAL_LENGTH) throw new AppError("api_key_invalid");
   let row: CredentialRow | undefined;
   if (presented.kind === "api_key") {
-    row = await findApiKeyWithUser(db, hashApiKey(presented.value));
+    row = await findApiKeyWithUser(sql, hashApiKey(presented.value));
   } else {
     const token = sessionToken(presented.value, secret);
-    row = token ? await findSessionWithUser(db, token) : undefined;
+    row = token ? await findSessionWithUser(sql, token) : undefined;
   }
   if (!row || (row.enabled !== null && !truthy(row.enabled)) || isPast(row.expiresAt)) {
     throw new AppError("api_key_invalid");

@@ -1,36 +1,22 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Mutex } from "async-mutex";
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { countKyselyQueries, QueryCounter } from "./query-counter.js";
+import {
+  kyselyRawSql,
+  pgPoolRawSql,
+  type RawSql,
+  type SyncSql,
+  sqliteRawSql,
+  sqliteReads,
+  sqliteSyncSql,
+} from "./raw-sql.js";
 import type { DB } from "./schema.js";
-import { openSqliteConnection, type SqliteSynchronous } from "./sqlite-connection.js";
+import { forKysely, openSqliteReader, openSqliteWriter, type SqliteSynchronous } from "./sqlite-connection.js";
 
 export type DialectName = "sqlite" | "postgres";
-
-// BEGIN, COMMIT, ROLLBACK and savepoints are transaction control, which the contract's statement
-// budget sets aside; they are not counted.
-const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start transaction)\b/i;
-
-/**
- * Counts every SQL statement the process runs (ours and Better Auth's: they share this Kysely),
- * transaction control aside.
- */
-export class QueryCounter {
-  total = 0;
-  private readonly listeners = new Set<() => void>();
-
-  record() {
-    this.total++;
-    for (const listener of this.listeners) listener();
-  }
-
-  /** Calls `listener` on each statement until the returned function is called. */
-  watch(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-}
 
 export interface Database {
   db: Kysely<DB>;
@@ -41,7 +27,13 @@ export interface Database {
    * starved by many writers retrying at once. Null on PostgreSQL (row locks do this there).
    */
   writeGate: Mutex | null;
+  /** SQLite's writer connection, for transactions run start to end at once (transactionNow). */
+  syncWriter: SyncWriter | null;
   queries: QueryCounter;
+  /** Hand-written SQL outside transactions, on committed data (SQLite: its own read connection). */
+  reads: RawSql;
+  /** Hand-written SQL inside `trx`, a transaction of runInTransaction. */
+  inTransaction(trx: Transaction<DB>): RawSql;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
   dataDir: string;
   /**
@@ -50,6 +42,14 @@ export interface Database {
    */
   withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface SyncWriter {
+  sql: SyncSql;
+  /** True while a transaction, anyone's, is open on the connection. */
+  inTransaction(): boolean;
+  /** Transaction control: not counted as statements. */
+  control(statement: "begin immediate" | "commit" | "rollback"): void;
 }
 
 export interface DatabaseOptions {
@@ -131,26 +131,36 @@ function sqliteFile(url: string): string {
 /** Opens the database named by DATABASE_URL (`file:PATH` or `postgres://…`). */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   const queries = new QueryCounter();
-  const log = (event: LogEvent) => {
-    if (!TRANSACTION_CONTROL.test(event.query.sql)) queries.record();
-  };
+  const log = countKyselyQueries(queries);
   if (url.startsWith("file:")) {
     const file = sqliteFile(url);
     const dataDir = file === ":memory:" ? resolve("data") : dirname(file);
     mkdirSync(dataDir, { recursive: true });
-    const sqlite = openSqliteConnection(file, {
-      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-      synchronous: options.sqliteSynchronous ?? "normal",
-    });
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const writer = openSqliteWriter(file, { busyTimeoutMs, synchronous: options.sqliteSynchronous ?? "normal" });
+    const reader = file === ":memory:" ? null : openSqliteReader(file, { busyTimeoutMs });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
+    // Inside a transaction Kysely holds the writer for it (its driver's lock), so statements run
+    // straight on that connection belong to that transaction and nobody else's.
+    const inTransaction = sqliteRawSql(writer, queries);
     return {
       db,
       dialect: "sqlite",
       writeGate: new Mutex(),
+      syncWriter: {
+        sql: sqliteSyncSql(writer, queries),
+        inTransaction: () => writer.handle.inTransaction,
+        control: (statement) => writer.statement(statement).run(),
+      },
       queries,
+      reads: reader ? sqliteReads(writer, reader, queries) : kyselyRawSql(db, "sqlite"),
+      inTransaction: () => inTransaction,
       dataDir,
       withMigrationLock: (work) => withSqliteWriteLock(db, work),
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        reader?.close();
+      },
     };
   }
   const pool = new pg.Pool({
@@ -171,7 +181,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     db,
     dialect: "postgres",
     writeGate: null,
+    syncWriter: null,
     queries,
+    reads: pgPoolRawSql(pool, queries),
+    inTransaction: (trx) => kyselyRawSql(trx, "postgres"),
     dataDir: resolve("data"),
     withMigrationLock: (work) => withPgAdvisoryLock(url, work),
     close: () => db.destroy(),

@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import { AppError } from "../errors/app-error.js";
 import type { RequestBudget } from "../http/request-budget.js";
 import type { Database } from "./database.js";
+import type { SyncSql } from "./raw-sql.js";
 import type { DB } from "./schema.js";
 
 class RollbackForTimeout extends Error {}
@@ -64,4 +65,44 @@ function attemptTransaction<T>(
       budget.endCommit();
     }
   });
+}
+
+/** What transactionNow answers when it cannot run the work without waiting. */
+export const NOT_NOW = Symbol("not now");
+
+/**
+ * SQLite: runs `work` in one transaction from BEGIN to COMMIT within this one call, when the
+ * writer is free; NOT_NOW (nothing written) when it is not, when another process holds the write
+ * lock, or when `work` itself answers NOT_NOW (it is rolled back). Nothing else can run between
+ * its statements, so it needs neither the write gate nor Kysely's connection lock: a PATCH's
+ * three statements cost no more than the statements themselves. PostgreSQL: always NOT_NOW.
+ */
+export function transactionNow<T>(
+  database: Database,
+  budget: RequestBudget,
+  work: (sql: SyncSql) => T | typeof NOT_NOW,
+): T | typeof NOT_NOW {
+  const writer = database.syncWriter;
+  // Someone's transaction is open (queued writes hold the gate; Better Auth may hold Kysely's).
+  if (!writer || database.writeGate?.isLocked() || writer.inTransaction()) return NOT_NOW;
+  budget.check();
+  try {
+    writer.control("begin immediate");
+  } catch (error) {
+    if (isSqliteBusy(error)) return NOT_NOW;
+    throw error;
+  }
+  try {
+    const result = work(writer.sql);
+    if (result === NOT_NOW) return NOT_NOW;
+    if (!budget.beginCommit()) throw new AppError("request_timeout");
+    writer.control("commit");
+    return result;
+  } catch (error) {
+    if (isSqliteBusy(error)) return NOT_NOW;
+    throw error;
+  } finally {
+    if (writer.inTransaction()) writer.control("rollback");
+    budget.endCommit();
+  }
 }

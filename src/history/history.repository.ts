@@ -1,3 +1,4 @@
+import type { Statement } from "../db/raw-sql.js";
 import type { Db } from "../users/users.repository.js";
 
 /** Changed fields of one write, API names and API values: `{field: {from, to}}`. */
@@ -11,19 +12,14 @@ export interface HistoryEntry {
   changes: FieldChanges;
 }
 
-/** Records one change; called inside the transaction that made it. */
-export async function insertHistoryEntry(db: Db, entry: HistoryEntry): Promise<void> {
-  await db
-    .insertInto("user_history")
-    .values({
-      user_id: entry.userId,
-      at: entry.at.toISOString(),
-      actor_id: entry.actorId,
-      request_id: entry.requestId,
-      changes: JSON.stringify(entry.changes),
-    })
-    .execute();
-}
+const INSERT_HISTORY =
+  'insert into "user_history" ("user_id", "at", "actor_id", "request_id", "changes") values (?, ?, ?, ?, ?)';
+
+/** Records one change; run inside the transaction that made it. */
+export const insertHistoryEntry = (entry: HistoryEntry): Statement => ({
+  sql: INSERT_HISTORY,
+  params: [entry.userId, entry.at.toISOString(), entry.actorId, entry.requestId, JSON.stringify(entry.changes)],
+});
 
 /** A page of a user's history, newest first, strictly older than `beforeSeq` when given. */
 export async function listHistory(db: Db, userId: string, limit: number, beforeSeq: number | undefined) {

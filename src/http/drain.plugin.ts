@@ -30,8 +30,9 @@ export const drainPlugin = fp(
       // close() later finds the listener gone, which Fastify expects.
       if (app.server.listening) net.Server.prototype.close.call(app.server);
     });
-    app.addHook("onRequest", async (_request, reply) => {
+    app.addHook("onRequest", (_request, reply, done) => {
       if (draining) reply.header("connection", "close");
+      done();
     });
   },
   { name: "drain" },

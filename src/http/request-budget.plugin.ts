@@ -13,8 +13,9 @@ declare module "fastify" {
 export const requestBudgetPlugin = fp(
   async (app: FastifyInstance, { timeoutMs }: { timeoutMs: number }) => {
     app.decorateRequest("budget", null as unknown as RequestBudget);
-    app.addHook("onRequest", async (request) => {
+    app.addHook("onRequest", (request, _reply, done) => {
       request.budget = new RequestBudget(Date.now() + timeoutMs);
+      done();
     });
   },
   { name: "request-budget" },

@@ -32,8 +32,9 @@ export function generateRequestId(request: IncomingMessage): string {
 /** Echoes the request id on every response. */
 export const requestIdPlugin = fp(
   async (app: FastifyInstance) => {
-    app.addHook("onRequest", async (request, reply) => {
+    app.addHook("onRequest", (request, reply, done) => {
       reply.header("x-request-id", request.id);
+      done();
     });
   },
   { name: "request-id" },

@@ -8,8 +8,9 @@ import fp from "fastify-plugin";
  */
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance, { corsOrigins }: { corsOrigins: string[] }) => {
-    app.addHook("onRequest", async (_request, reply) => {
+    app.addHook("onRequest", (_request, reply, done) => {
       reply.header("x-content-type-options", "nosniff");
+      done();
     });
     await app.register(cors, {
       origin: corsOrigins.length > 0 ? corsOrigins : false,

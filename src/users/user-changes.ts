@@ -49,6 +49,7 @@ export function diffUser(
 
 /** True when the change locks the user out (deactivated or suspended), so sessions must go. */
 export function locksOut(current: UserRow, changes: ColumnChange[]): boolean {
+  if (!changes.some((change) => change.field === "is_active" || change.field === "account_status")) return false;
   const before = adminValues(current);
   const after: Record<string, unknown> = { ...before };
   for (const change of changes) after[change.field] = change.to;

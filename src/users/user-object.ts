@@ -10,26 +10,33 @@ import {
   type ProfileFieldName,
 } from "./user-fields.js";
 
-const toIso = (date: DbDate) => new Date(date).toISOString();
+// What Date#toISOString() writes; SQLite rows mostly hold exactly this and are served as they are.
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const toIso = (date: DbDate) =>
+  typeof date === "string" && CANONICAL_ISO.test(date) ? date : new Date(date).toISOString();
 
 /** The API's user object: snake_case, every key present, null where unset. */
-export function toUserObject(row: UserRow) {
-  const profile = {} as { [name in ProfileFieldName]: string | null };
-  for (const spec of PROFILE_FIELDS) profile[spec.name] = row[spec.column] ?? null;
-  return {
-    id: row.id,
-    email: row.email,
-    ...profile,
-    role: row.role ?? "user",
-    is_active: truthy(row.is_active),
-    email_verified: truthy(row.emailVerified),
-    account_status: row.account_status ?? "active",
-    created_at: toIso(row.createdAt),
-    updated_at: toIso(row.updatedAt),
-  };
-}
+export type User = { id: string; email: string } & { [name in ProfileFieldName]: string | null } & {
+  role: string;
+  is_active: boolean;
+  email_verified: boolean;
+  account_status: string;
+  created_at: string;
+  updated_at: string;
+};
 
-export type User = ReturnType<typeof toUserObject>;
+/** The user object of a row. Keys are set in one fixed order: the ETag hashes its JSON. */
+export function toUserObject(row: UserRow): User {
+  const user: Record<string, unknown> = { id: row.id, email: row.email };
+  for (const spec of PROFILE_FIELDS) user[spec.name] = row[spec.column] ?? null;
+  user.role = row.role ?? "user";
+  user.is_active = truthy(row.is_active);
+  user.email_verified = truthy(row.emailVerified);
+  user.account_status = row.account_status ?? "active";
+  user.created_at = toIso(row.createdAt);
+  user.updated_at = toIso(row.updatedAt);
+  return user as User;
+}
 
 const RULES: Record<ProfileField["kind"], string> = {
   text: "",

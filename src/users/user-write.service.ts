@@ -1,7 +1,7 @@
 import type { Caller } from "../auth/credentials.js";
 import type { Database } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
-import { runInTransaction } from "../db/transaction.js";
+import { NOT_NOW, runInTransaction, transactionNow } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { insertHistoryEntry } from "../history/history.repository.js";
 import type { RequestBudget } from "../http/request-budget.js";
@@ -16,7 +16,14 @@ import { etagOf, ifMatchSatisfied } from "./etag.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
 import { type ColumnChange, diffUser, locksOut } from "./user-changes.js";
 import { toUserObject, type User } from "./user-object.js";
-import { type Db, findUserById, revokeSessions, updateUserIfUnchanged } from "./users.repository.js";
+import {
+  compareAndSetUser,
+  type Db,
+  findUserById,
+  revokeSessions,
+  updateUserIfUnchanged,
+  updateUserIfUnchangedNow,
+} from "./users.repository.js";
 
 /** Everything a write needs to know about the request it serves. */
 export interface WriteContext {
@@ -92,7 +99,20 @@ async function applyChanges(
     await storeSuccess(database.db, plan.noop);
     return plan.noop;
   }
+  // SQLite, with no idempotency record to keep and no sessions to end: the write runs start to
+  // end at once when the writer is free. Otherwise, or when the row moved meanwhile, it queues.
+  if (!store && !locksOut(plan.snapshot, plan.changes)) {
+    const done = transactionNow(database, ctx.budget, (sql) => {
+      const statements = writeStatements(ctx, id, plan.snapshot, plan.changes);
+      const updated = updateUserIfUnchangedNow(sql, statements.update);
+      if (!updated) return NOT_NOW;
+      sql.rows(statements.history.sql, statements.history.params);
+      return writtenUser(updated);
+    });
+    if (done !== NOT_NOW) return done;
+  }
   return runInTransaction(database, ctx.budget, async (trx) => {
+    const sql = database.inTransaction(trx);
     let { snapshot, changes } = plan;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) {
@@ -108,27 +128,37 @@ async function applyChanges(
         }
         ({ snapshot, changes } = retry);
       }
-      const now = new Date();
-      const updated = await updateUserIfUnchanged(trx, database.dialect, snapshot, changes, {
-        wholeRow: ctx.ifMatch !== undefined,
-        now,
-      });
+      const statements = writeStatements(ctx, id, snapshot, changes);
+      const updated = await updateUserIfUnchanged(sql, statements.update);
       if (!updated) continue;
-      await insertHistoryEntry(trx, {
-        userId: id,
-        at: now,
-        actorId: caller.user.id,
-        requestId: ctx.requestId,
-        changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
-      });
+      await sql.rows(statements.history.sql, statements.history.params);
       if (locksOut(snapshot, changes)) await revokeSessions(trx, id);
-      const user = toUserObject(updated);
-      const written = { user, etag: etagOf(user) };
+      const written = writtenUser(updated);
       await storeSuccess(trx, written);
       return written;
     }
     throw new AppError("service_unavailable", { message: "The user is being changed by others; retry." });
   });
+}
+
+/** A write's two statements: the compare-and-set of the user, and its history entry. */
+function writeStatements(ctx: WriteContext, id: string, snapshot: UserRow, changes: ColumnChange[]) {
+  const now = new Date();
+  return {
+    update: compareAndSetUser(ctx.database.dialect, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now }),
+    history: insertHistoryEntry({
+      userId: id,
+      at: now,
+      actorId: ctx.caller.user.id,
+      requestId: ctx.requestId,
+      changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
+    }),
+  };
+}
+
+function writtenUser(row: UserRow): Written {
+  const user = toUserObject(row);
+  return { user, etag: etagOf(user) };
 }
 
 type WritePlan = { noop: Written } | { noop?: undefined; snapshot: UserRow; changes: ColumnChange[] };
@@ -145,10 +175,7 @@ function planWrite(
   admin: AdminPatch,
 ): WritePlan {
   if (!snapshot) throw new AppError("user_not_found");
-  const served = () => {
-    const user = toUserObject(snapshot);
-    return { user, etag: etagOf(user) };
-  };
+  const served = () => writtenUser(snapshot);
   const current = ctx.ifMatch === undefined ? undefined : served();
   if (current && ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, current.etag)) {
     throw new AppError("precondition_failed");

@@ -1,5 +1,6 @@
-import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { DialectName } from "../db/database.js";
+import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
@@ -32,48 +33,79 @@ export async function findUserById(db: Db, id: string, { lock = false } = {}): P
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
-const isUniqueViolation = (error: unknown) => {
+// A unique violation can only be the email (the one unique column a write may change).
+const asEmailTaken = (error: unknown) => {
   const code = String((error as { code?: unknown })?.code ?? "");
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505" ? new AppError("email_taken") : error;
 };
+
+// One statement text per shape of write (which columns change, which guards are null), built the
+// first time it is met; the values always go as parameters.
+const casStatements = new Map<string, string>();
+
+function casStatement(dialect: DialectName, setColumns: readonly string[], guards: readonly Guard[]): string {
+  const key = `${dialect}|${setColumns.join(",")}|${guards.map((g) => `${g.column}:${g.kind}`).join(",")}`;
+  let text = casStatements.get(key);
+  if (!text) {
+    const conditions = guards.map(({ column, kind }) =>
+      kind === "null"
+        ? `"${column}" is null`
+        : // PostgreSQL keeps microseconds; node-postgres hands back a JS Date, cut to milliseconds.
+          // Compared at that precision, a row written elsewhere (an import, now()) still matches.
+          kind === "date"
+          ? `date_trunc('milliseconds', "${column}") = ?`
+          : `"${column}" = ?`,
+    );
+    text =
+      `update "user" set ${["updatedAt", ...setColumns].map((column) => `"${column}" = ?`).join(", ")} ` +
+      `where ${['"id" = ?', ...conditions].join(" and ")} returning *`;
+    casStatements.set(key, text);
+  }
+  return text;
+}
+
+type Guard = { column: string; kind: "null" | "date" | "value"; value: unknown };
 
 /**
  * Compare-and-set: writes `changes` only if the guarded columns still hold their values in
  * `current` (the changed columns; every served column when `wholeRow`, for If-Match), in one
- * statement, and returns the new row; undefined when someone else got there first or the user
- * is gone. Other columns are untouched, so concurrent writes of different fields never collide.
+ * statement that returns the new row, or no row when someone else got there first or the user is
+ * gone. Other columns are untouched, so concurrent writes of different fields never collide.
  */
-export async function updateUserIfUnchanged(
-  db: Db,
+export function compareAndSetUser(
   dialect: DialectName,
   current: UserRow,
   changes: readonly ColumnChange[],
   options: { wholeRow: boolean; now: Date },
-): Promise<UserRow | undefined> {
-  const values: Record<string, unknown> = { updatedAt: toDbDate(dialect, options.now) };
-  for (const change of changes) values[change.column] = change.stored;
-  let query = db
-    .updateTable("user")
-    .set(values as Updateable<DB["user"]>)
-    .where("id", "=", current.id);
+): Statement {
   const guarded = options.wholeRow ? SERVED_COLUMNS : changes.map((change) => change.column);
-  for (const column of guarded) {
-    const expected = current[column];
-    if (expected === null) {
-      query = query.where(column, "is", null);
-    } else if (expected instanceof Date) {
-      // PostgreSQL keeps microseconds; node-postgres hands back a JS Date, cut to milliseconds.
-      // Compared at that precision, a row written elsewhere (an import, SQL's now()) still matches.
-      query = query.where(sql`date_trunc('milliseconds', ${sql.ref(column)})`, "=", expected);
-    } else {
-      query = query.where(column, "=", expected as never);
-    }
-  }
+  const guards: Guard[] = guarded.map((column) => {
+    const value = current[column];
+    return { column, kind: value === null ? "null" : value instanceof Date ? "date" : "value", value };
+  });
+  const params: unknown[] = [toDbDate(dialect, options.now)];
+  for (const change of changes) params.push(change.stored);
+  params.push(current.id);
+  for (const guard of guards) if (guard.kind !== "null") params.push(guard.value);
+  const columns = changes.map((change) => change.column);
+  return { sql: casStatement(dialect, columns, guards), params };
+}
+
+/** The new row, or undefined when the compare-and-set found the row changed or gone. */
+export async function updateUserIfUnchanged(sql: RawSql, cas: Statement): Promise<UserRow | undefined> {
   try {
-    return await query.returningAll().executeTakeFirst();
+    return (await sql.rows<UserRow>(cas.sql, cas.params))[0];
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("email_taken");
-    throw error;
+    throw asEmailTaken(error);
+  }
+}
+
+/** The same, at once (SQLite, inside transactionNow). */
+export function updateUserIfUnchangedNow(sql: SyncSql, cas: Statement): UserRow | undefined {
+  try {
+    return sql.rows<UserRow>(cas.sql, cas.params)[0];
+  } catch (error) {
+    throw asEmailTaken(error);
   }
 }
 

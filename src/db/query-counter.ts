@@ -1,0 +1,32 @@
+import type { LogEvent } from "kysely";
+
+// BEGIN, COMMIT, ROLLBACK and savepoints are transaction control, which the contract's statement
+// budget sets aside; they are not counted.
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start transaction)\b/i;
+
+/**
+ * Counts every SQL statement the process runs (ours and Better Auth's: they share this Kysely),
+ * transaction control aside.
+ */
+export class QueryCounter {
+  total = 0;
+  private readonly listeners = new Set<() => void>();
+
+  record() {
+    this.total++;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` on each statement until the returned function is called. */
+  watch(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Kysely's log hook: counts what Kysely runs. */
+export const countKyselyQueries =
+  (queries: QueryCounter) =>
+  (event: LogEvent): void => {
+    if (!TRANSACTION_CONTROL.test(event.query.sql)) queries.record();
+  };

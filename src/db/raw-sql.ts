@@ -1,0 +1,93 @@
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
+import type pg from "pg";
+import type { QueryCounter } from "./query-counter.js";
+import type { DB } from "./schema.js";
+import type { SqliteConnection } from "./sqlite-connection.js";
+
+/**
+ * Runs SQL written once, by hand, for the hot path (the authentication read and a PATCH's
+ * writes): no query builder, no compiling per request. `sql` is a constant of ours or built from
+ * our column catalog, with `?` for each parameter (turned into `$1…` for PostgreSQL); values only
+ * ever travel as parameters. Every statement is counted.
+ */
+export interface RawSql {
+  rows<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+}
+
+/** A statement and its parameters, built once and run by a RawSql or a SyncSql. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The same, answered at once: SQLite's statements run synchronously. */
+export interface SyncSql {
+  rows<R>(sql: string, params: readonly unknown[]): R[];
+}
+
+/** SQLite: a prepared statement on one connection. */
+export function sqliteSyncSql(connection: SqliteConnection, queries: QueryCounter): SyncSql {
+  return {
+    rows<R>(sql: string, params: readonly unknown[]) {
+      queries.record();
+      const statement = connection.statement(sql);
+      if (statement.reader) return statement.all(...params) as R[];
+      statement.run(...params);
+      return [];
+    },
+  };
+}
+
+export function sqliteRawSql(connection: SqliteConnection, queries: QueryCounter): RawSql {
+  const sync = sqliteSyncSql(connection, queries);
+  return { rows: async (sql, params) => sync.rows(sql, params) };
+}
+
+/**
+ * SQLite reads of committed data: on the writer's connection while no transaction is open on it
+ * (its page cache is warm: a second connection re-reads changed pages after every commit, which
+ * made the authentication read cost 12 % of a PATCH), on the read-only connection while one is.
+ */
+export function sqliteReads(writer: SqliteConnection, reader: SqliteConnection, queries: QueryCounter): RawSql {
+  const onWriter = sqliteSyncSql(writer, queries);
+  const onReader = sqliteSyncSql(reader, queries);
+  return {
+    rows: async (sql, params) => (writer.handle.inTransaction ? onReader : onWriter).rows(sql, params),
+  };
+}
+
+type PgStatement = { name: string; text: string };
+
+// PostgreSQL plans a named statement once per connection; a name is handed out per SQL text.
+const pgStatements = new Map<string, PgStatement>();
+function pgStatement(sql: string): PgStatement {
+  let statement = pgStatements.get(sql);
+  if (!statement) {
+    let n = 0;
+    statement = { name: `valara_${pgStatements.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    pgStatements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** PostgreSQL, outside transactions: a named (prepared) statement on any pooled connection. */
+export function pgPoolRawSql(pool: pg.Pool, queries: QueryCounter): RawSql {
+  return {
+    async rows<R>(sql: string, params: readonly unknown[]) {
+      queries.record();
+      const result = await pool.query({ ...pgStatement(sql), values: params as unknown[] });
+      return result.rows as R[];
+    },
+  };
+}
+
+/** Through Kysely (inside one of its transactions, or on its connection); counted by its log. */
+export function kyselyRawSql(db: Kysely<DB> | Transaction<DB>, dialect: "sqlite" | "postgres"): RawSql {
+  return {
+    async rows<R>(sql: string, params: readonly unknown[]) {
+      const text = dialect === "postgres" ? pgStatement(sql).text : sql;
+      const result = await db.executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
+      return result.rows as R[];
+    },
+  };
+}
