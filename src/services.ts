@@ -19,6 +19,7 @@ export interface Services {
 // own wait is synchronous and would stall every request, signals included, so it stays tiny.
 // A CLI command may simply wait.
 const SERVER_SQLITE_BUSY_MS = 5;
+const STATEMENT_SHARE_OF_BUDGET = 0.9;
 const CLI_SQLITE_BUSY_MS = 5_000;
 
 /** Opens the database and builds Better Auth on it. Does not migrate: call `migrate()`. */
@@ -27,7 +28,9 @@ export function openServices(config: Config, logger: FastifyBaseLogger, { cli = 
     poolSize: config.databasePoolSize,
     sqliteSynchronous: config.sqliteSynchronous,
     busyTimeoutMs: cli ? CLI_SQLITE_BUSY_MS : SERVER_SQLITE_BUSY_MS,
-    statementTimeoutMs: config.requestTimeoutMs,
+    // A little under the budget, so that a PATCH sent as one statement early in its request
+    // (statementNow) is answered, committed or cancelled, before the budget runs out.
+    statementTimeoutMs: Math.floor(config.requestTimeoutMs * STATEMENT_SHARE_OF_BUDGET),
     onPoolError: (error) => logger.warn({ err: error }, "an idle database connection failed; it will be replaced"),
   });
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>

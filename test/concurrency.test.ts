@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PROFILE_FIELDS } from "../src/users/user-fields.js";
-import { makeUser, startTestApp, storedUser, type TestApp } from "./support/harness.js";
+import { makeUser, send, startTestApp, storedUser, type TestApp } from "./support/harness.js";
 
 const TEXT_FIELDS = PROFILE_FIELDS.filter((spec) => spec.kind === "text" && spec.nullable);
 
@@ -98,5 +98,10 @@ describe("compare-and-set when the row changed after authentication", () => {
     assert.equal(updated?.title, "Mine");
     assert.equal(updated.city, "Dallas", "the other writer's change survives");
     assert.equal((await storedUser(t, agent.id))?.title, "Mine");
+    // The history records the value really replaced, not the caller's stale one.
+    const history = await send(t, "GET", `/api/v1/users/${agent.id}/history`, undefined, { key: agent.key });
+    const entry = history.json().data[0];
+    assert.equal(entry.request_id, "req_cas_test");
+    assert.deepEqual(entry.changes, { title: { from: "Changed meanwhile", to: "Mine" } });
   });
 });

@@ -5,7 +5,9 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "k
 import pg from "pg";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
 import {
+  type Autocommit,
   kyselyRawSql,
+  pgAutocommit,
   pgPoolRawSql,
   type RawSql,
   type SyncSql,
@@ -29,6 +31,8 @@ export interface Database {
   writeGate: Mutex | null;
   /** SQLite's writer connection, for transactions run start to end at once (transactionNow). */
   syncWriter: SyncWriter | null;
+  /** PostgreSQL, for single statements that commit on their own (statementNow). */
+  autocommit: Autocommit | null;
   queries: QueryCounter;
   /** Hand-written SQL outside transactions, on committed data (SQLite: its own read connection). */
   reads: RawSql;
@@ -59,7 +63,7 @@ export interface DatabaseOptions {
   sqliteSynchronous?: SqliteSynchronous;
   /** Milliseconds SQLite waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
-  /** PostgreSQL: no statement may run longer than this (the request budget). */
+  /** PostgreSQL: no statement may run longer than this (within the request budget). */
   statementTimeoutMs?: number;
   /** PostgreSQL: an idle pooled connection failed (server restart, terminated backend). */
   onPoolError?: (error: Error) => void;
@@ -147,6 +151,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       db,
       dialect: "sqlite",
       writeGate: new Mutex(),
+      autocommit: null,
       syncWriter: {
         sql: sqliteSyncSql(writer, queries),
         inTransaction: () => writer.handle.inTransaction,
@@ -182,6 +187,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     dialect: "postgres",
     writeGate: null,
     syncWriter: null,
+    autocommit: pgAutocommit(pool, queries, options.statementTimeoutMs ?? 0),
     queries,
     reads: pgPoolRawSql(pool, queries),
     inTransaction: (trx) => kyselyRawSql(trx, "postgres"),

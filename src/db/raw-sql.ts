@@ -91,3 +91,30 @@ export function kyselyRawSql(db: Kysely<DB> | Transaction<DB>, dialect: "sqlite"
     },
   };
 }
+
+/**
+ * PostgreSQL: one statement that is its own transaction, on a connection checked out first;
+ * `send()` decides, once the connection is in hand, whether the statement goes (undefined if not).
+ */
+export interface Autocommit {
+  /** statement_timeout of every connection: no statement runs longer. */
+  statementTimeoutMs: number;
+  run<R>(sql: string, params: readonly unknown[], send: () => boolean): Promise<R[] | undefined>;
+}
+
+export function pgAutocommit(pool: pg.Pool, queries: QueryCounter, statementTimeoutMs: number): Autocommit {
+  return {
+    statementTimeoutMs,
+    async run<R>(sql: string, params: readonly unknown[], send: () => boolean) {
+      const client = await pool.connect();
+      try {
+        if (!send()) return undefined;
+        queries.record();
+        const result = await client.query({ ...pgStatement(sql), values: params as unknown[] });
+        return result.rows as R[];
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

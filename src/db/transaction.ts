@@ -2,7 +2,7 @@ import type { Transaction } from "kysely";
 import { AppError } from "../errors/app-error.js";
 import type { RequestBudget } from "../http/request-budget.js";
 import type { Database } from "./database.js";
-import type { SyncSql } from "./raw-sql.js";
+import type { Statement, SyncSql } from "./raw-sql.js";
 import type { DB } from "./schema.js";
 
 class RollbackForTimeout extends Error {}
@@ -104,5 +104,33 @@ export function transactionNow<T>(
   } finally {
     if (writer.inTransaction()) writer.control("rollback");
     budget.endCommit();
+  }
+}
+
+/**
+ * PostgreSQL: sends one statement that commits on its own, when the request's budget still covers
+ * the whole statement_timeout: it then ends, committed or cancelled (504), within the budget, and
+ * the budget waits for its outcome instead of answering 504 about a change that was made.
+ * NOT_NOW when it was not sent (SQLite, or the request is already too far into its budget).
+ */
+export async function statementNow<R>(
+  database: Database,
+  budget: RequestBudget,
+  statement: Statement,
+): Promise<R[] | typeof NOT_NOW> {
+  const autocommit = database.autocommit;
+  if (!autocommit) return NOT_NOW;
+  let committing = false;
+  try {
+    const rows = await autocommit.run<R>(statement.sql, statement.params, () => {
+      committing = budget.remainingMs >= autocommit.statementTimeoutMs && budget.beginCommit();
+      return committing;
+    });
+    return rows ?? NOT_NOW;
+  } catch (error) {
+    if (isPgStatementTimeout(error)) throw new AppError("request_timeout");
+    throw error;
+  } finally {
+    if (committing) budget.endCommit();
   }
 }

@@ -12,13 +12,27 @@ export interface HistoryEntry {
   changes: FieldChanges;
 }
 
-const INSERT_HISTORY =
-  'insert into "user_history" ("user_id", "at", "actor_id", "request_id", "changes") values (?, ?, ?, ?, ?)';
+const HISTORY_TABLE = '"user_history" ("user_id", "at", "actor_id", "request_id", "changes")';
+const INSERT_HISTORY = `insert into ${HISTORY_TABLE} values (?, ?, ?, ?, ?)`;
+
+const historyParams = (entry: HistoryEntry) => [
+  entry.userId,
+  entry.at.toISOString(),
+  entry.actorId,
+  entry.requestId,
+  JSON.stringify(entry.changes),
+];
 
 /** Records one change; run inside the transaction that made it. */
 export const insertHistoryEntry = (entry: HistoryEntry): Statement => ({
   sql: INSERT_HISTORY,
-  params: [entry.userId, entry.at.toISOString(), entry.actorId, entry.requestId, JSON.stringify(entry.changes)],
+  params: historyParams(entry),
+});
+
+/** The same, once per row of `source` (a name the statement around it gives): none if it has none. */
+export const insertHistoryEntryPerRow = (source: string, entry: HistoryEntry): Statement => ({
+  sql: `insert into ${HISTORY_TABLE} select ?, ?, ?, ?, ? from "${source}"`,
+  params: historyParams(entry),
 });
 
 /** A page of a user's history, newest first, strictly older than `beforeSeq` when given. */

@@ -1,9 +1,9 @@
 import type { Caller } from "../auth/credentials.js";
 import type { Database } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
-import { NOT_NOW, runInTransaction, transactionNow } from "../db/transaction.js";
+import { NOT_NOW, runInTransaction, statementNow, transactionNow } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
-import { insertHistoryEntry } from "../history/history.repository.js";
+import { type HistoryEntry, insertHistoryEntry } from "../history/history.repository.js";
 import type { RequestBudget } from "../http/request-budget.js";
 import {
   fingerprintOf,
@@ -14,15 +14,18 @@ import {
 } from "../idempotency/idempotency.service.js";
 import { etagOf, ifMatchSatisfied } from "./etag.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
+import { profileUpdateStatement } from "./profile-update.pg.js";
 import { type ColumnChange, diffUser, locksOut } from "./user-changes.js";
 import { toUserObject, type User } from "./user-object.js";
 import {
+  asEmailTaken,
   compareAndSetUser,
   type Db,
   findUserById,
   revokeSessions,
   updateUserIfUnchanged,
   updateUserIfUnchangedNow,
+  updateUserWithHistory,
 } from "./users.repository.js";
 
 /** Everything a write needs to know about the request it serves. */
@@ -99,16 +102,10 @@ async function applyChanges(
     await storeSuccess(database.db, plan.noop);
     return plan.noop;
   }
-  // SQLite, with no idempotency record to keep and no sessions to end: the write runs start to
-  // end at once when the writer is free. Otherwise, or when the row moved meanwhile, it queues.
+  // With no idempotency record to keep and no sessions to end, the write is tried at once; it
+  // queues for the full transaction below when it cannot be, or when the row moved meanwhile.
   if (!store && !locksOut(plan.snapshot, plan.changes)) {
-    const done = transactionNow(database, ctx.budget, (sql) => {
-      const statements = writeStatements(ctx, id, plan.snapshot, plan.changes);
-      const updated = updateUserIfUnchangedNow(sql, statements.update);
-      if (!updated) return NOT_NOW;
-      sql.rows(statements.history.sql, statements.history.params);
-      return writtenUser(updated);
-    });
+    const done = await writeAtOnce(ctx, id, plan, profile, admin);
     if (done !== NOT_NOW) return done;
   }
   return runInTransaction(database, ctx.budget, async (trx) => {
@@ -131,7 +128,8 @@ async function applyChanges(
       const statements = writeStatements(ctx, id, snapshot, changes);
       const updated = await updateUserIfUnchanged(sql, statements.update);
       if (!updated) continue;
-      await sql.rows(statements.history.sql, statements.history.params);
+      const history = insertHistoryEntry(statements.entry);
+      await sql.rows(history.sql, history.params);
       if (locksOut(snapshot, changes)) await revokeSessions(trx, id);
       const written = writtenUser(updated);
       await storeSuccess(trx, written);
@@ -141,19 +139,62 @@ async function applyChanges(
   });
 }
 
-/** A write's two statements: the compare-and-set of the user, and its history entry. */
+/** A write's compare-and-set of the user, and the history entry that goes with it. */
 function writeStatements(ctx: WriteContext, id: string, snapshot: UserRow, changes: ColumnChange[]) {
   const now = new Date();
+  const entry: HistoryEntry = {
+    userId: id,
+    at: now,
+    actorId: ctx.caller.user.id,
+    requestId: ctx.requestId,
+    changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
+  };
   return {
     update: compareAndSetUser(ctx.database.dialect, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now }),
-    history: insertHistoryEntry({
-      userId: id,
-      at: now,
-      actorId: ctx.caller.user.id,
-      requestId: ctx.requestId,
-      changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
-    }),
+    entry,
   };
+}
+
+/**
+ * The write without queueing: on SQLite the whole transaction in one go when the writer is free;
+ * on PostgreSQL one statement that updates, records and commits. NOT_NOW when it could not run
+ * or the row had moved (nothing written either way).
+ */
+async function writeAtOnce(
+  ctx: WriteContext,
+  id: string,
+  { snapshot, changes }: { snapshot: UserRow; changes: ColumnChange[] },
+  profile: ProfilePatch,
+  admin: AdminPatch,
+): Promise<Written | typeof NOT_NOW> {
+  const { database, budget } = ctx;
+  const { update, entry } = writeStatements(ctx, id, snapshot, changes);
+  if (database.syncWriter) {
+    return transactionNow(database, budget, (sql) => {
+      const updated = updateUserIfUnchangedNow(sql, update);
+      if (!updated) return NOT_NOW;
+      const history = insertHistoryEntry(entry);
+      sql.rows(history.sql, history.params);
+      return writtenUser(updated);
+    });
+  }
+  // Profile fields only, without If-Match: the row is locked and compared inside the statement.
+  const statement =
+    admin.length === 0 && ctx.ifMatch === undefined
+      ? profileUpdateStatement({
+          userId: id,
+          now: entry.at,
+          actorId: entry.actorId,
+          requestId: ctx.requestId,
+          patch: profile,
+        })
+      : updateUserWithHistory(update, entry);
+  try {
+    const rows = await statementNow<UserRow>(database, budget, statement);
+    return rows === NOT_NOW || rows[0] === undefined ? NOT_NOW : writtenUser(rows[0]);
+  } catch (error) {
+    throw asEmailTaken(error);
+  }
 }
 
 function writtenUser(row: UserRow): Written {

@@ -4,6 +4,7 @@ import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
+import { type HistoryEntry, insertHistoryEntryPerRow } from "../history/history.repository.js";
 import type { ColumnChange } from "./user-changes.js";
 import { PROFILE_FIELDS } from "./user-fields.js";
 
@@ -34,7 +35,7 @@ export async function findUserById(db: Db, id: string, { lock = false } = {}): P
 }
 
 // A unique violation can only be the email (the one unique column a write may change).
-const asEmailTaken = (error: unknown) => {
+export const asEmailTaken = (error: unknown) => {
   const code = String((error as { code?: unknown })?.code ?? "");
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505" ? new AppError("email_taken") : error;
 };
@@ -107,6 +108,18 @@ export function updateUserIfUnchangedNow(sql: SyncSql, cas: Statement): UserRow 
   } catch (error) {
     throw asEmailTaken(error);
   }
+}
+
+/**
+ * PostgreSQL: the compare-and-set and its history entry as one statement, which commits on its
+ * own. The entry is written only if the user was (once per row the update returns).
+ */
+export function updateUserWithHistory(update: Statement, entry: HistoryEntry): Statement {
+  const history = insertHistoryEntryPerRow("updated", entry);
+  return {
+    sql: `with "updated" as (${update.sql}), "entry" as (${history.sql}) select * from "updated"`,
+    params: [...update.params, ...history.params],
+  };
 }
 
 /** Ends every session of a user (deactivation); API keys are refused by the user's state instead. */
