@@ -368,15 +368,26 @@ export function projectEnv(databaseUrl, port) {
   };
 }
 
+/** `npm start`'s command (`node [flags] dist/server.js`) from package.json: its node flags and script. */
+export function startCommand() {
+  const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
+  const [node, ...rest] = start.trim().split(/\s+/);
+  const script = rest.pop();
+  if (node !== "node" || !script?.endsWith(".js")) throw new Error(`cannot read npm start's command: ${start}`);
+  return { flags: rest, script: join(ROOT, script) };
+}
+
 /**
- * `node dist/server.js` in its own process, default logging (pino JSON lines, info) to
- * <dir>/server.log as a service's logs would go; waits for GET /healthz.
+ * The server as `npm start` runs it (same node flags, same script, in its own process, without
+ * npm in between so that its RSS and CPU are the server's own), default logging (pino JSON lines,
+ * info) to <dir>/server.log as a service's logs would go; waits for GET /healthz.
  */
 export async function startProjectServer({ label = "project", dir, databaseUrl, extraEnv = {}, nodeArgs = [] }) {
   const port = await freePort();
+  const start = startCommand();
   const server = new ChildServer(label, {
-    args: [join(ROOT, "dist", "server.js")],
-    nodeArgs,
+    args: [start.script],
+    nodeArgs: [...start.flags, ...nodeArgs],
     cwd: dir,
     env: { ...projectEnv(databaseUrl, port), ...extraEnv },
     inheritEnv: false,

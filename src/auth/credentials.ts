@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { RawSql } from "../db/raw-sql.js";
 import type { DbDate, UserRow } from "../db/schema.js";
@@ -36,7 +36,7 @@ function presentedCredential(headers: IncomingHttpHeaders): Presented {
 }
 
 /** Hashes an API key the way Better Auth's API-key plugin stores it (SHA-256, base64url). */
-export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("base64url");
+export const hashApiKey = (key: string) => hash("sha256", key, "base64url");
 
 // Better Auth hands out session tokens signed (`token.signature`, as in its cookie and the bearer
 // plugin's set-auth-token header); the bare token is accepted too, as its bearer plugin does.

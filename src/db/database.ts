@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { Mutex } from "async-mutex";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
 import {
   type Autocommit,
@@ -69,6 +70,9 @@ export interface DatabaseOptions {
   onPoolError?: (error: Error) => void;
 }
 
+// node-postgres is loaded only for a PostgreSQL database (some 15 MB that SQLite does not need).
+const loadPg = (): typeof pg => createRequire(import.meta.url)("pg");
+
 // One number for "valara-users is migrating this database", shared by every instance.
 const MIGRATION_LOCK = "valara-users:migrate";
 
@@ -79,7 +83,7 @@ const MIGRATION_LOCK = "valara-users:migrate";
  * would race: both would plan `create table user` and one would fail.
  */
 async function withPgAdvisoryLock<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  const client = new (loadPg().Client)({ connectionString: url, connectionTimeoutMillis: 5_000 });
   // An error while the lock is held (the server went away) surfaces in the queries that follow.
   client.on("error", () => {});
   await client.connect();
@@ -168,7 +172,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       },
     };
   }
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: options.poolSize ?? 10,
     statement_timeout: options.statementTimeoutMs,

@@ -26,8 +26,11 @@ function sharedProcessMetrics(): Registry {
   return processMetrics;
 }
 
-/** A fresh registry with the HTTP and database metrics, plus the process's default metrics. */
-export function createMetrics(): AppMetrics {
+/**
+ * A fresh registry with the HTTP and database metrics, plus the process's default metrics.
+ * `statements()` is read for valara_db_queries_total at each scrape.
+ */
+export function createMetrics(statements: () => number): AppMetrics {
   const own = new Registry();
   const registers = [own];
   const labelNames: HttpLabel[] = ["method", "route", "status"];
@@ -48,6 +51,10 @@ export function createMetrics(): AppMetrics {
     name: "valara_db_queries_total",
     help: "SQL statements the process ran (the API's and Better Auth's), as counted for the statement budget",
     registers,
+    collect() {
+      this.reset();
+      this.inc(statements());
+    },
   });
   const registry = Registry.merge([own, sharedProcessMetrics()]);
   return { registry, httpRequests, httpDuration, dbQueries };

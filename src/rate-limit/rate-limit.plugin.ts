@@ -34,7 +34,6 @@ import { callerOf } from "../auth/authenticate.plugin.js";
 import { AppError } from "../errors/app-error.js";
 import type { Services } from "../services.js";
 import { MemoryRateLimitStore } from "./memory-store.js";
-import { RedisRateLimitStore } from "./redis-store.js";
 import { DEFAULT_WINDOW_MS, type RateLimitVerdict } from "./sliding-window.js";
 import type { RateLimitStore, StoreLogger } from "./store.js";
 
@@ -57,11 +56,15 @@ export interface RateLimitPluginOptions {
 /** How long startup waits for Redis before serving (fail open meanwhile). */
 const STORE_READY_TIMEOUT_MS = 2_000;
 
-/** The store the configuration asks for: Redis when REDIS_URL is set, else this process's memory. */
-export function createRateLimitStore(services: Services, logger: StoreLogger): RateLimitStore {
+/**
+ * The store the configuration asks for: Redis when REDIS_URL is set, else this process's memory.
+ * The Redis client is loaded only when used (ioredis adds some 20 MB to a process).
+ */
+export async function createRateLimitStore(services: Services, logger: StoreLogger): Promise<RateLimitStore> {
   const { config } = services;
-  if (config.redisUrl) return new RedisRateLimitStore(config.redisUrl, { prefix: config.redisPrefix, logger });
-  return new MemoryRateLimitStore();
+  if (!config.redisUrl) return new MemoryRateLimitStore();
+  const { RedisRateLimitStore } = await import("./redis-store.js");
+  return new RedisRateLimitStore(config.redisUrl, { prefix: config.redisPrefix, logger });
 }
 
 /** The limiter's key for this request; exported for tests and operators reading Redis. */
@@ -80,7 +83,7 @@ function setHeaders(reply: FastifyReply, verdict: RateLimitVerdict) {
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, options: RateLimitPluginOptions) => {
     const { config } = options.services;
-    const store = options.store ?? createRateLimitStore(options.services, app.log);
+    const store = options.store ?? (await createRateLimitStore(options.services, app.log));
     app.addHook("onReady", () => store.ready(STORE_READY_TIMEOUT_MS));
     app.addHook("onClose", () => store.close());
 

@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { User } from "./user-object.js";
 
 /** A strong ETag of the user object as served: equal objects, equal tags, on every instance. */
 export function etagOf(user: User): string {
-  return `"${createHash("sha256").update(JSON.stringify(user)).digest("base64url").slice(0, 27)}"`;
+  // crypto.hash: one call, no Hash object (the ETag of every write and read).
+  return `"${hash("sha256", JSON.stringify(user), "base64url").slice(0, 27)}"`;
 }
 
 // RFC 9110: a list of entity tags, or `*`.
