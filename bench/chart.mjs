@@ -62,19 +62,27 @@ ${rows.join("\n")}
 `;
 }
 
-/** Writes the SVG, and a PNG when ImageMagick is there. Returns the files written. */
+// SVG → PNG converters tried in turn (Debian: librsvg2-bin or imagemagick); none is required.
+const PNG_CONVERTERS = [
+  (svg, png) => execFileSync("rsvg-convert", ["--zoom", "1.5", "-o", png, svg], { stdio: "ignore" }),
+  (svg, png) => {
+    const version = execFileSync("convert", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    if (!/ImageMagick/.test(version)) throw new Error("not ImageMagick");
+    execFileSync("convert", ["-density", "110", svg, png], { stdio: "ignore" });
+  },
+];
+
+/** Writes the SVG, and a PNG when rsvg-convert or ImageMagick is there. Returns the files written. */
 export function writeChart(svgPath, chart) {
   writeFileSync(svgPath, chartSvg(chart));
-  const files = [svgPath];
-  try {
-    const version = execFileSync("convert", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    if (/ImageMagick/.test(version)) {
-      const pngPath = svgPath.replace(/\.svg$/, ".png");
-      execFileSync("convert", ["-density", "110", svgPath, pngPath], { stdio: "ignore" });
-      files.push(pngPath);
+  const pngPath = svgPath.replace(/\.svg$/, ".png");
+  for (const convert of PNG_CONVERTERS) {
+    try {
+      convert(svgPath, pngPath);
+      return [svgPath, pngPath];
+    } catch {
+      // Not installed (or failed): the next one, else the SVG alone.
     }
-  } catch {
-    // No ImageMagick: the SVG alone.
   }
-  return files;
+  return [svgPath];
 }

@@ -63,6 +63,14 @@ const SUSPECTS = [
     (f, leaf) => leaf && f.functionName === "executeQuery" && /sqlite-driver/.test(f.url),
   ],
   [
+    "SQLite executing the hot path's statements (self time of raw-sql.js `rows`)",
+    (f, leaf) => leaf && f.functionName === "rows" && /dist\/db\/raw-sql\.js$/.test(f.url),
+  ],
+  [
+    "SQLite BEGIN IMMEDIATE / COMMIT of the hot path (self time of database.js `control`)",
+    (f, leaf) => leaf && f.functionName === "control" && /dist\/db\/database\.js$/.test(f.url),
+  ],
+  [
     "pino logging (serialise + write)",
     (f) => /node_modules\/(pino|pino-std-serializers|sonic-boom|fast-redact|@pinojs)/.test(f.url),
   ],
@@ -161,12 +169,13 @@ export function summarise(profile, { top = 15, window } = {}) {
 function markdown(summary, meta) {
   const lines = [];
   lines.push(
-    `Profile of \`node --cpu-prof dist/server.js\` under ${meta.connections} connections of self-PATCH for ${meta.duration} s ` +
+    `Profile of \`node --cpu-prof\` with npm start's command under ${meta.connections} connections of self-PATCH for ${meta.duration} s ` +
       `(${meta.requests} requests, ${meta.req_per_s} req/s while profiled), samples of the load window only. ` +
       `Main thread busy ${summary.busy_ms} ms of ${summary.total_ms} ms (idle ${summary.idle_pct_of_wall} %); ` +
       "percentages are of busy time. Native calls are charged to the JS function that made them: " +
-      "Kysely's `SqliteConnection.executeQuery` self time is SQLite executing the statements (fsync of each COMMIT included), " +
-      "better-sqlite3's `prepare` is SQLite compiling the SQL text again for every query.",
+      "the self time of `rows` (dist/db/raw-sql.js) and `control` (dist/db/database.js) is SQLite executing the hot path's " +
+      "statements and its BEGIN/COMMIT; Kysely's `SqliteConnection.executeQuery` self time is SQLite executing what still " +
+      "goes through Kysely (none of a self-PATCH).",
     "",
     "Top self time by function:",
     "",

@@ -433,7 +433,7 @@ function chartData(report) {
             : name === "better-auth"
               ? "Better Auth update-user"
               : name === "raw-floor"
-                ? "raw floor (synchronous=NORMAL, like the project)"
+                ? "raw floor, synchronous=NORMAL"
                 : "raw floor, synchronous=FULL",
         target: s.target,
         value: s.req_per_s,
