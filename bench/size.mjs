@@ -1,14 +1,15 @@
 // npm run bench:size: does the cost grow with the number of users? The project's SQLite file is
-// seeded to 1,000, then 100,000 (and 1,000,000 with BENCH_MILLION=1) users with batched INSERTs;
-// at each size the server is started afresh and three requests are measured with autocannon:
+// seeded to 1,000, then 100,000 (and 1,000,000 with BENCH_MILLION=1) users with batched INSERTs,
+// and copied at each size; one server per copy runs side by side, and rounds alternate the sizes
+// (drift hits all alike). Three requests are measured with autocannon:
 //   - PATCH /api/v1/users/{id}: a user's self-PATCH with an API key (a new title every request);
 //   - GET /api/v1/users/{id}: an admin reading a seeded user from the middle of the table;
 //   - GET /api/v1/users?limit=50&cursor=…: an admin's list page 90 % of the way into the table.
 // The figures are compared with the 1,000-user ones (target: within 20 %).
 //
-//   BENCH_SIZE_ROUNDS=3 BENCH_SIZE_DURATION=4 BENCH_CONNECTIONS=10 BENCH_MILLION=1 BENCH_KEEP=1
+//   BENCH_SIZE_ROUNDS=5 BENCH_SIZE_DURATION=4 BENCH_CONNECTIONS=10 BENCH_MILLION=1 BENCH_KEEP=1
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -34,7 +35,7 @@ import {
 } from "./lib.mjs";
 
 const options = {
-  rounds: envInt("BENCH_SIZE_ROUNDS", 3),
+  rounds: envInt("BENCH_SIZE_ROUNDS", 5),
   duration: envInt("BENCH_SIZE_DURATION", 4),
   warmup: envInt("BENCH_WARMUP", 2),
   connections: envInt("BENCH_CONNECTIONS", 10),
@@ -112,84 +113,103 @@ function probes(file) {
   return { middle, deep };
 }
 
-async function measureSize(ctx, size) {
+/**
+ * Seeds the shared file to `size` users, copies it (with the development secret) into a folder of
+ * its own, and starts a server on the copy; every endpoint is checked before anything is measured.
+ */
+async function startSize(ctx, size) {
   const seeded = seedTo(ctx.file, size);
   log(`${seeded.count} users (seeded in ${seeded.seconds} s)`);
+  const dir = join(ctx.tmp, `size-${size}`);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(ctx.file, join(dir, "valara.db"));
+  copyFileSync(join(ctx.dir, "auth-secret"), join(dir, "auth-secret"));
   const { middle, deep } = probes(ctx.file);
   const { encodeCursor } = await import(pathToFileURL(join(ROOT, "dist", "http", "cursor.js")).href);
-  const secret = readFileSync(join(ctx.dir, "auth-secret"), "utf8").trim();
+  const secret = readFileSync(join(dir, "auth-secret"), "utf8").trim();
   const cursor = encodeCursor(secret, `users.list:${JSON.stringify({ role: null, active: null })}`, [
     deep.createdAt,
     deep.id,
   ]);
+  const { server, base } = await startProjectServer({
+    label: `project (${size})`,
+    dir,
+    databaseUrl: `file:${join(dir, "valara.db")}`,
+  });
+  const admin = { authorization: `Bearer ${ctx.adminKey}` };
+  const endpoints = [
+    {
+      name: "PATCH self",
+      request: {
+        method: "PATCH",
+        path: `/api/v1/users/${ctx.agentId}`,
+        headers: { authorization: `Bearer ${ctx.agentKey}`, "content-type": "application/json" },
+        body: () => JSON.stringify({ title: nextValue("Senior Agent") }),
+      },
+    },
+    { name: "GET one user", request: { method: "GET", path: `/api/v1/users/${middle.id}`, headers: admin } },
+    {
+      name: "GET list page (limit 50, 90 % deep)",
+      request: { method: "GET", path: `/api/v1/users?limit=50&cursor=${encodeURIComponent(cursor)}`, headers: admin },
+    },
+  ];
+  for (const { name, request } of endpoints) {
+    const check = await http(`${base}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ? JSON.parse(request.body()) : undefined,
+    });
+    const ok = check.status === 200 && (name.startsWith("GET list") ? check.json.data.length === 50 : check.json.id);
+    if (!ok) throw new Error(`${name} answered ${check.status} ${JSON.stringify(check.json).slice(0, 300)}`);
+  }
+  return { size, users: seeded.count, server, base, endpoints, results: {} };
+}
 
-  const { server, base } = await startProjectServer({ label: `project (${size})`, dir: ctx.dir, databaseUrl: ctx.url });
-  try {
-    const admin = { authorization: `Bearer ${ctx.adminKey}` };
-    const endpoints = [
-      {
-        name: "PATCH self",
-        request: {
-          method: "PATCH",
-          path: `/api/v1/users/${ctx.agentId}`,
-          headers: { authorization: `Bearer ${ctx.agentKey}`, "content-type": "application/json" },
-          body: () => JSON.stringify({ title: nextValue("Senior Agent") }),
-        },
-      },
-      { name: "GET one user", request: { method: "GET", path: `/api/v1/users/${middle.id}`, headers: admin } },
-      {
-        name: "GET list page (limit 50, 90 % deep)",
-        request: { method: "GET", path: `/api/v1/users?limit=50&cursor=${encodeURIComponent(cursor)}`, headers: admin },
-      },
-    ];
-    // Each endpoint answers correctly before it is measured.
-    for (const { name, request } of endpoints) {
-      const check = await http(`${base}${request.path}`, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body ? JSON.parse(request.body()) : undefined,
-      });
-      const ok = check.status === 200 && (name.startsWith("GET list") ? check.json.data.length === 50 : check.json.id);
-      if (!ok) throw new Error(`${name} answered ${check.status} ${JSON.stringify(check.json).slice(0, 300)}`);
+/**
+ * Every size's server runs side by side; after a warm-up, each round measures each endpoint on
+ * each size in turn (1,000 → 100,000 → 1,000,000, then the next endpoint), so that drift in this
+ * shared machine hits every size alike instead of one size's block.
+ */
+async function measureSizes(targets) {
+  for (const t of targets) {
+    for (const { name, request } of t.endpoints) {
+      await load(t.base, request, { duration: options.warmup, connections: options.connections });
+      t.results[name] = [];
     }
-    const results = {};
-    for (const { name, request } of endpoints) {
-      await load(base, request, { duration: options.warmup, connections: options.connections });
-      results[name] = [];
-    }
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const { name, request } of endpoints) {
+  }
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const [index, { name }] of targets[0].endpoints.entries()) {
+      for (const t of targets) {
+        const { request } = t.endpoints[index];
         const quiet = await waitQuiet();
-        const stopRss = server.sampleRss();
-        const result = await load(base, request, { duration: options.duration, connections: options.connections });
+        const stopRss = t.server.sampleRss();
+        const result = await load(t.base, request, { duration: options.duration, connections: options.connections });
         const rss = stopRss();
-        results[name].push({ ...result, ...rss, quiet });
+        t.results[name].push({ ...result, ...rss, quiet });
         log(
-          `${size} users, ${name}: ${result.req_per_s} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ` +
-            `non-2xx ${result.non2xx}, cpu other ${rss.cpu.other_pct}%`,
+          `round ${round}/${options.rounds} ${t.size} users, ${name}: ${result.req_per_s} req/s, p50 ${result.p50_ms} ms, ` +
+            `p99 ${result.p99_ms} ms, non-2xx ${result.non2xx}, cpu other ${rss.cpu.other_pct}%`,
         );
       }
     }
-    return {
-      users: seeded.count,
-      endpoints: Object.fromEntries(
-        Object.entries(results).map(([name, list]) => [
-          name,
-          {
-            req_per_s: round1(median(list.map((r) => r.req_per_s))),
-            p50_ms: round3(median(list.map((r) => r.p50_ms))),
-            p99_ms: round3(median(list.map((r) => r.p99_ms))),
-            non2xx: list.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
-            peak_rss_mb: Math.max(...list.map((r) => r.peak_rss_mb)),
-            cpu_other_pct: round1(median(list.map((r) => r.cpu.other_pct))),
-            rounds: list,
-          },
-        ]),
-      ),
-    };
-  } finally {
-    await server.stop();
   }
+  return targets.map((t) => ({
+    users: t.users,
+    endpoints: Object.fromEntries(
+      Object.entries(t.results).map(([name, list]) => [
+        name,
+        {
+          req_per_s: round1(median(list.map((r) => r.req_per_s))),
+          p50_ms: round3(median(list.map((r) => r.p50_ms))),
+          p99_ms: round3(median(list.map((r) => r.p99_ms))),
+          non2xx: list.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+          peak_rss_mb: Math.max(...list.map((r) => r.peak_rss_mb)),
+          cpu_other_pct: round1(median(list.map((r) => r.cpu.other_pct))),
+          rounds: list,
+        },
+      ]),
+    ),
+  }));
 }
 
 async function main() {
@@ -216,8 +236,14 @@ async function main() {
       extraEnv,
     });
     const agentKey = (await valara(["api-keys", "create", "--user", agent.id], { cwd: dir, extraEnv })).key;
-    const ctx = { dir, file, url, adminKey, agentId: agent.id, agentKey };
-    for (const size of options.sizes) report.sizes.push(await measureSize(ctx, size));
+    const ctx = { tmp, dir, file, adminKey, agentId: agent.id, agentKey };
+    const targets = [];
+    try {
+      for (const size of options.sizes) targets.push(await startSize(ctx, size));
+      report.sizes = await measureSizes(targets);
+    } finally {
+      for (const t of targets) await t.server.stop().catch(() => {});
+    }
   } finally {
     await stopAll();
     if (!keep) rmSync(tmp, { recursive: true, force: true });
