@@ -64,3 +64,60 @@ describe("statement budget (contract §8)", () => {
     assert.equal(statements, 1);
   });
 });
+
+describe("how a PATCH is written", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  /** patchUser of the service with a budget of `remainingMs`; statements counted, auth read aside. */
+  async function patchWithBudget(remainingMs: number, title: string) {
+    const { authenticate } = await import("../src/auth/credentials.js");
+    const service = await import("../src/users/users.service.js");
+    const { RequestBudget } = await import("../src/http/request-budget.js");
+    const agent = await makeUser(t);
+    const caller = await authenticate(
+      t.services.database.reads,
+      { authorization: `Bearer ${agent.key}` },
+      t.services.secret,
+      ["admin"],
+    );
+    let written: unknown;
+    const statements = await countStatements(t, async () => {
+      const outcome = await service.patchUser(
+        {
+          database: t.services.database,
+          caller,
+          requestId: `req_${title.replaceAll(" ", "_")}`,
+          budget: new RequestBudget(Date.now() + remainingMs),
+          ifMatch: undefined,
+          idempotencyHeaders: {},
+          method: "PATCH",
+        },
+        agent.id,
+        { title },
+      );
+      written = outcome.kind === "written" ? outcome.user.title : undefined;
+    });
+    const history = await send(t, "GET", `/api/v1/users/${agent.id}/history`, undefined, { key: agent.key });
+    return { statements, written, history: history.json().data };
+  }
+
+  it("writes the user and its history at once, in one statement on PostgreSQL and two on SQLite", async () => {
+    const { statements, written, history } = await patchWithBudget(t.config.requestTimeoutMs, "At once");
+    assert.equal(written, "At once");
+    assert.equal(history.length, 1);
+    assert.deepEqual(history[0].changes, { title: { from: null, to: "At once" } });
+    assert.equal(statements, t.services.database.dialect === "postgres" ? 1 : 2);
+  });
+
+  it("PostgreSQL: late in its budget (less left than statement_timeout) a PATCH takes the transaction", async (context) => {
+    if (t.services.database.dialect !== "postgres") return context.skip("PostgreSQL only");
+    const { statements, written, history } = await patchWithBudget(500, "In a transaction");
+    assert.equal(written, "In a transaction");
+    assert.equal(history.length, 1);
+    assert.equal(statements, 2, "the compare-and-set UPDATE and the history INSERT");
+  });
+});
