@@ -75,3 +75,27 @@ describe("a PATCH and a read while another transaction is open on the app's data
     assert.deepEqual(history.json().data[0].changes.title, { from: null, to: "From PATCH" });
   });
 });
+
+describe("a column added to the user table while the app runs (another instance's newer migration)", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it("authenticates, reads and PATCHes as before", async () => {
+    const agent = await makeUser(t);
+    // Every hot statement has run once on the app's connections before the schema changes.
+    for (let i = 0; i < 12; i++) {
+      assert.equal((await patchUser(t, "me", { title: `Before ${i}` }, { key: agent.key })).statusCode, 200);
+    }
+    await t.services.database.db.schema.alterTable("user").addColumn("added_by_a_newer_release", "text").execute();
+    for (let i = 0; i < 12; i++) {
+      const patched = await patchUser(t, "me", { title: `After ${i}` }, { key: agent.key });
+      assert.equal(patched.statusCode, 200, patched.body);
+      assert.equal(patched.json().title, `After ${i}`);
+    }
+    const read = await send(t, "GET", "/api/v1/users/me", undefined, { key: agent.key });
+    assert.equal(read.statusCode, 200, read.body);
+  });
+});
