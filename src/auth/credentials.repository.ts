@@ -1,5 +1,5 @@
 import type { RawSql } from "../db/raw-sql.js";
-import type { DbBoolean, DbDate, UserRow } from "../db/schema.js";
+import { type DbBoolean, type DbDate, type UserRow, userColumnList } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 
 export interface CredentialRow {
@@ -26,12 +26,12 @@ const splitRow = (row: JoinedRow): CredentialRow => ({
 });
 
 const API_KEY_WITH_USER =
-  'select "user".*, "apikey"."id" as "credential_id", "apikey"."enabled" as "credential_enabled", ' +
+  `select ${userColumnList("user")}, "apikey"."id" as "credential_id", "apikey"."enabled" as "credential_enabled", ` +
   '"apikey"."expiresAt" as "credential_expires_at" from "apikey" ' +
   'inner join "user" on "user"."id" = "apikey"."referenceId" where "apikey"."key" = ?';
 
 const SESSION_WITH_USER =
-  'select "user".*, "session"."id" as "credential_id", null as "credential_enabled", ' +
+  `select ${userColumnList("user")}, "session"."id" as "credential_id", null as "credential_enabled", ` +
   '"session"."expiresAt" as "credential_expires_at" from "session" ' +
   'inner join "user" on "user"."id" = "session"."userId" where "session"."token" = ?';
 

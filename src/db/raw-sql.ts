@@ -56,26 +56,28 @@ export function sqliteReads(writer: SqliteConnection, reader: SqliteConnection, 
   };
 }
 
-// `?` → `$1…`, once per SQL text. The statements stay unnamed: a named (server-side prepared)
-// `select "user".*` fails with "cached plan must not change result type" on every connection that
-// prepared it as soon as another instance's migration adds a column during a rolling deploy.
-const pgTexts = new Map<string, string>();
-function pgText(sql: string): string {
-  let text = pgTexts.get(sql);
-  if (text === undefined) {
+type PgStatement = { name: string; text: string };
+
+// PostgreSQL plans a named statement once per connection; a name is handed out per SQL text.
+// Their results name their columns (never `*`): a named `select "user".*` fails with "cached plan
+// must not change result type" once another instance's migration adds a column to the table.
+const pgStatements = new Map<string, PgStatement>();
+function pgStatement(sql: string): PgStatement {
+  let statement = pgStatements.get(sql);
+  if (!statement) {
     let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    pgTexts.set(sql, text);
+    statement = { name: `valara_${pgStatements.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    pgStatements.set(sql, statement);
   }
-  return text;
+  return statement;
 }
 
-/** PostgreSQL, outside transactions: on any pooled connection. */
+/** PostgreSQL, outside transactions: a named (prepared) statement on any pooled connection. */
 export function pgPoolRawSql(pool: pg.Pool, queries: QueryCounter): RawSql {
   return {
     async rows<R>(sql: string, params: readonly unknown[]) {
       queries.record();
-      const result = await pool.query(pgText(sql), params as unknown[]);
+      const result = await pool.query({ ...pgStatement(sql), values: params as unknown[] });
       return result.rows as R[];
     },
   };
@@ -85,7 +87,7 @@ export function pgPoolRawSql(pool: pg.Pool, queries: QueryCounter): RawSql {
 export function kyselyRawSql(db: Kysely<DB> | Transaction<DB>, dialect: "sqlite" | "postgres"): RawSql {
   return {
     async rows<R>(sql: string, params: readonly unknown[]) {
-      const text = dialect === "postgres" ? pgText(sql) : sql;
+      const text = dialect === "postgres" ? pgStatement(sql).text : sql;
       const result = await db.executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
       return result.rows as R[];
     },
@@ -110,7 +112,7 @@ export function pgAutocommit(pool: pg.Pool, queries: QueryCounter, statementTime
       try {
         if (!send()) return undefined;
         queries.record();
-        const result = await client.query(pgText(sql), params as unknown[]);
+        const result = await client.query({ ...pgStatement(sql), values: params as unknown[] });
         return result.rows as R[];
       } finally {
         client.release();

@@ -1,5 +1,5 @@
 import type { Generated } from "kysely";
-import type { AdditionalProfileColumn } from "../users/user-fields.js";
+import { type AdditionalProfileColumn, PROFILE_FIELDS } from "../users/user-fields.js";
 
 // SQLite hands back booleans as 0/1 and dates as text; PostgreSQL as boolean and Date.
 export type DbBoolean = boolean | number;
@@ -71,3 +71,27 @@ export interface DB {
 }
 
 export type UserRow = UserTable;
+
+/**
+ * Every column of the user row the app reads, named: the hot path never selects or returns
+ * `"user".*`, so a column that a newer release's migration adds while this one runs leaves the
+ * shape of its results, and PostgreSQL's prepared statements, as they were.
+ */
+export const USER_COLUMNS: readonly (keyof UserRow)[] = [
+  ...new Set<keyof UserRow>([
+    "id",
+    "email",
+    "emailVerified",
+    "createdAt",
+    "updatedAt",
+    "role",
+    "banned",
+    "is_active",
+    "account_status",
+    ...PROFILE_FIELDS.map((spec) => spec.column),
+  ]),
+];
+
+/** The user columns as a select or returning list, qualified with `table` when given. */
+export const userColumnList = (table?: string): string =>
+  USER_COLUMNS.map((column) => (table ? `"${table}"."${column}"` : `"${column}"`)).join(", ");

@@ -1,4 +1,5 @@
 import type { Statement } from "../db/raw-sql.js";
+import { userColumnList } from "../db/schema.js";
 import type { ProfilePatch } from "./patch-body.js";
 
 /** A PATCH of profile fields only, with what the history entry records about it. */
@@ -26,7 +27,7 @@ function statementText(patch: ProfilePatch): string {
   text =
     `with "old" as (select * from "user" where "id" = $1 for update), ` +
     `"updated" as (update "user" as "u" set "updatedAt" = $2, ${fields.map((f) => `${f.column} = ${f.value}`).join(", ")} ` +
-    `from "old" where "u"."id" = "old"."id" and (${differs}) returning "u".*), ` +
+    `from "old" where "u"."id" = "old"."id" and (${differs}) returning ${userColumnList("u")}), ` +
     `"entry" as (insert into "user_history" ("user_id", "at", "actor_id", "request_id", "changes") ` +
     `select "updated"."id", $3, $4, $5, (select json_object_agg("c"."field", json_build_object('from', "c"."from", 'to', "c"."to") order by "c"."n")::text ` +
     `from (values ${changes}) as "c"("n", "field", "from", "to") where "c"."from" is distinct from "c"."to") ` +

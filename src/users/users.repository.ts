@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DialectName } from "../db/database.js";
 import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
-import type { DB, UserRow } from "../db/schema.js";
+import { type DB, type UserRow, userColumnList } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
 import { type HistoryEntry, insertHistoryEntryPerRow } from "../history/history.repository.js";
@@ -59,7 +59,7 @@ function casStatement(dialect: DialectName, setColumns: readonly string[], guard
     );
     text =
       `update "user" set ${["updatedAt", ...setColumns].map((column) => `"${column}" = ?`).join(", ")} ` +
-      `where ${['"id" = ?', ...conditions].join(" and ")} returning *`;
+      `where ${['"id" = ?', ...conditions].join(" and ")} returning ${userColumnList()}`;
     casStatements.set(key, text);
   }
   return text;
