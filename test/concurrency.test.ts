@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PROFILE_FIELDS } from "../src/users/user-fields.js";
-import { makeUser, send, startTestApp, storedUser, type TestApp } from "./support/harness.js";
+import { callerWithKey, makeUser, send, startTestApp, storedUser, type TestApp } from "./support/harness.js";
 
 const TEXT_FIELDS = PROFILE_FIELDS.filter((spec) => spec.kind === "text" && spec.nullable);
 
@@ -64,16 +64,10 @@ describe("compare-and-set when the row changed after authentication", () => {
   after(() => t.close());
 
   it("re-reads and applies the change instead of failing or overwriting blindly", async () => {
-    const { authenticate } = await import("../src/auth/credentials.js");
     const { patchUser } = await import("../src/users/users.service.js");
     const { RequestBudget } = await import("../src/http/request-budget.js");
     const agent = await makeUser(t);
-    const caller = await authenticate(
-      t.services.database.reads,
-      { authorization: `Bearer ${agent.key}` },
-      t.services.secret,
-      ["admin"],
-    );
+    const caller = await callerWithKey(t, agent.key);
     // Someone else changes two fields after this caller's snapshot was taken.
     await t.services.database.db
       .updateTable("user")

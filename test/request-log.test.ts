@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { openServices } from "../src/services.js";
-import { createTestDatabase, makeUser, patchUser, send, type TestApp } from "./support/harness.js";
+import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 
 type LogLine = {
   msg: string;
@@ -21,29 +14,7 @@ describe("request logging at the default level (info)", () => {
   const lines: string[] = [];
   let t: TestApp;
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "valara-reqlog-"));
-    const database = await createTestDatabase(dir);
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      LOG_LEVEL: "info",
-      BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
-    });
-    const logger = createLogger(config.logLevel, { write: (line: string) => void lines.push(line) });
-    const services = openServices(config, logger);
-    await services.migrate();
-    const app = await buildApp({ services, logger });
-    t = {
-      app,
-      services,
-      config,
-      dir,
-      close: async () => {
-        await app.close();
-        await services.close();
-        await database.drop();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    t = await startTestApp({ LOG_LEVEL: "info" }, { logDestination: { write: (line) => void lines.push(line) } });
   });
   after(() => t.close());
 

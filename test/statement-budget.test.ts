@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { callerWithKey, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 
 /** Counts the SQL statements the process runs while `work` runs (transaction control aside). */
 async function countStatements(t: TestApp, work: () => Promise<unknown>): Promise<number> {
@@ -74,16 +74,10 @@ describe("how a PATCH is written", () => {
 
   /** patchUser of the service with a budget of `remainingMs`; statements counted, auth read aside. */
   async function patchWithBudget(remainingMs: number, title: string) {
-    const { authenticate } = await import("../src/auth/credentials.js");
     const service = await import("../src/users/users.service.js");
     const { RequestBudget } = await import("../src/http/request-budget.js");
     const agent = await makeUser(t);
-    const caller = await authenticate(
-      t.services.database.reads,
-      { authorization: `Bearer ${agent.key}` },
-      t.services.secret,
-      ["admin"],
-    );
+    const caller = await callerWithKey(t, agent.key);
     let written: unknown;
     const statements = await countStatements(t, async () => {
       const outcome = await service.patchUser(

@@ -125,10 +125,10 @@ async function applyChanges(
         }
         ({ snapshot, changes } = retry);
       }
-      const statements = writeStatements(ctx, id, snapshot, changes);
-      const updated = await updateUserIfUnchanged(sql, statements.update);
+      const now = new Date();
+      const updated = await updateUserIfUnchanged(sql, compareAndSet(ctx, snapshot, changes, now));
       if (!updated) continue;
-      const history = insertHistoryEntry(statements.entry);
+      const history = insertHistoryEntry(historyEntry(ctx, id, changes, now));
       await sql.rows(history.sql, history.params);
       if (locksOut(snapshot, changes)) await revokeSessions(trx, id);
       const written = writtenUser(updated);
@@ -139,21 +139,18 @@ async function applyChanges(
   });
 }
 
-/** A write's compare-and-set of the user, and the history entry that goes with it. */
-function writeStatements(ctx: WriteContext, id: string, snapshot: UserRow, changes: ColumnChange[]) {
-  const now = new Date();
-  const entry: HistoryEntry = {
-    userId: id,
-    at: now,
-    actorId: ctx.caller.user.id,
-    requestId: ctx.requestId,
-    changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
-  };
-  return {
-    update: compareAndSetUser(ctx.database.dialect, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now }),
-    entry,
-  };
-}
+/** The compare-and-set of a write made at `now` (every served column guarded under If-Match). */
+const compareAndSet = (ctx: WriteContext, snapshot: UserRow, changes: ColumnChange[], now: Date) =>
+  compareAndSetUser(ctx.database.dialect, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now });
+
+/** The history entry of a write made at `at`. */
+const historyEntry = (ctx: WriteContext, id: string, changes: ColumnChange[], at: Date): HistoryEntry => ({
+  userId: id,
+  at,
+  actorId: ctx.caller.user.id,
+  requestId: ctx.requestId,
+  changes: Object.fromEntries(changes.map((change) => [change.field, { from: change.from, to: change.to }])),
+});
 
 /**
  * The write without queueing: on SQLite the whole transaction in one go when the writer is free;
@@ -168,10 +165,11 @@ async function writeAtOnce(
   admin: AdminPatch,
 ): Promise<Written | typeof NOT_NOW> {
   const { database, budget } = ctx;
-  const { update, entry } = writeStatements(ctx, id, snapshot, changes);
+  const now = new Date();
+  const entry = historyEntry(ctx, id, changes, now);
   if (database.syncWriter) {
     return transactionNow(database, budget, (sql) => {
-      const updated = updateUserIfUnchangedNow(sql, update);
+      const updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, snapshot, changes, now));
       if (!updated) return NOT_NOW;
       const history = insertHistoryEntry(entry);
       sql.rows(history.sql, history.params);
@@ -181,14 +179,8 @@ async function writeAtOnce(
   // Profile fields only, without If-Match: the row is locked and compared inside the statement.
   const statement =
     admin.length === 0 && ctx.ifMatch === undefined
-      ? profileUpdateStatement({
-          userId: id,
-          now: entry.at,
-          actorId: entry.actorId,
-          requestId: ctx.requestId,
-          patch: profile,
-        })
-      : updateUserWithHistory(update, entry);
+      ? profileUpdateStatement({ userId: id, now, actorId: entry.actorId, requestId: ctx.requestId, patch: profile })
+      : updateUserWithHistory(compareAndSet(ctx, snapshot, changes, now), entry);
   try {
     const rows = await statementNow<UserRow>(database, budget, statement);
     return rows === NOT_NOW || rows[0] === undefined ? NOT_NOW : writtenUser(rows[0]);

@@ -78,7 +78,10 @@ export interface TestApp {
  * Starts the real app (real Better Auth, real migrations) on a database of its own, on the
  * suite's dialect; `env.DATABASE_URL` shares an existing one instead (a second instance).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  { logDestination }: { logDestination?: { write(line: string): void } } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "valara-test-"));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dir);
   const cleanUp = async () => {
@@ -92,7 +95,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
       ...env,
     });
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, logDestination);
     const services = openServices(config, logger);
     let app: FastifyInstance;
     try {
@@ -200,6 +203,12 @@ export function send(
     headers,
     ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body) }),
   });
+}
+
+/** The Caller an API key authenticates as, for tests that call the services directly. */
+export async function callerWithKey(t: TestApp, key: string) {
+  const { authenticate } = await import("../../src/auth/credentials.js");
+  return authenticate(t.services.database.reads, { authorization: `Bearer ${key}` }, t.services.secret, ["admin"]);
 }
 
 /** PATCH /api/v1/users/{id} with a JSON body. */
