@@ -7,12 +7,12 @@ import type pg from "pg";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
 import {
   type Autocommit,
+  asRawSql,
   kyselyRawSql,
   pgAutocommit,
   pgPoolRawSql,
   type RawSql,
   type SyncSql,
-  sqliteRawSql,
   sqliteReads,
   sqliteSyncSql,
 } from "./raw-sql.js";
@@ -148,21 +148,25 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const writer = openSqliteWriter(file, { busyTimeoutMs, synchronous: options.sqliteSynchronous ?? "normal" });
     const reader = file === ":memory:" ? null : openSqliteReader(file, { busyTimeoutMs });
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
+    const writerSql = sqliteSyncSql(writer, queries);
+    const writerInTransaction = () => writer.handle.inTransaction;
     // Inside a transaction Kysely holds the writer for it (its driver's lock), so statements run
     // straight on that connection belong to that transaction and nobody else's.
-    const inTransaction = sqliteRawSql(writer, queries);
+    const inTransaction = asRawSql(writerSql);
     return {
       db,
       dialect: "sqlite",
       writeGate: new Mutex(),
       autocommit: null,
       syncWriter: {
-        sql: sqliteSyncSql(writer, queries),
-        inTransaction: () => writer.handle.inTransaction,
+        sql: writerSql,
+        inTransaction: writerInTransaction,
         control: (statement) => writer.statement(statement).run(),
       },
       queries,
-      reads: reader ? sqliteReads(writer, reader, queries) : kyselyRawSql(db, "sqlite"),
+      reads: reader
+        ? sqliteReads(writerSql, sqliteSyncSql(reader, queries), writerInTransaction)
+        : kyselyRawSql(db, "sqlite"),
       inTransaction: () => inTransaction,
       dataDir,
       withMigrationLock: (work) => withSqliteWriteLock(db, work),

@@ -38,21 +38,17 @@ export function sqliteSyncSql(connection: SqliteConnection, queries: QueryCounte
   };
 }
 
-export function sqliteRawSql(connection: SqliteConnection, queries: QueryCounter): RawSql {
-  const sync = sqliteSyncSql(connection, queries);
-  return { rows: async (sql, params) => sync.rows(sql, params) };
-}
+/** A SyncSql seen as a RawSql. */
+export const asRawSql = (sync: SyncSql): RawSql => ({ rows: async (sql, params) => sync.rows(sql, params) });
 
 /**
  * SQLite reads of committed data: on the writer's connection while no transaction is open on it
  * (its page cache is warm: a second connection re-reads changed pages after every commit, which
  * made the authentication read cost 12 % of a PATCH), on the read-only connection while one is.
  */
-export function sqliteReads(writer: SqliteConnection, reader: SqliteConnection, queries: QueryCounter): RawSql {
-  const onWriter = sqliteSyncSql(writer, queries);
-  const onReader = sqliteSyncSql(reader, queries);
+export function sqliteReads(onWriter: SyncSql, onReader: SyncSql, writerInTransaction: () => boolean): RawSql {
   return {
-    rows: async (sql, params) => (writer.handle.inTransaction ? onReader : onWriter).rows(sql, params),
+    rows: async (sql, params) => (writerInTransaction() ? onReader : onWriter).rows(sql, params),
   };
 }
 

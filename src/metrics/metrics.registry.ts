@@ -7,7 +7,6 @@ export interface AppMetrics {
   registry: Registry;
   httpRequests: Counter<HttpLabel>;
   httpDuration: Histogram<HttpLabel>;
-  dbQueries: Counter;
 }
 
 /** Request latency buckets in seconds, for a fast API: 0.5 ms to 10 s (the request budget). */
@@ -47,7 +46,7 @@ export function createMetrics(statements: () => number): AppMetrics {
     buckets: HTTP_DURATION_BUCKETS,
     registers,
   });
-  const dbQueries = new Counter({
+  new Counter({
     name: "valara_db_queries_total",
     help: "SQL statements the process ran (the API's and Better Auth's), as counted for the statement budget",
     registers,
@@ -57,5 +56,5 @@ export function createMetrics(statements: () => number): AppMetrics {
     },
   });
   const registry = Registry.merge([own, sharedProcessMetrics()]);
-  return { registry, httpRequests, httpDuration, dbQueries };
+  return { registry, httpRequests, httpDuration };
 }

@@ -1,12 +1,11 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DialectName } from "../db/database.js";
 import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
-import { type DB, type UserRow, userColumnList } from "../db/schema.js";
+import { type DB, USER_COLUMNS, type UserRow, userColumnList } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
 import { type HistoryEntry, insertHistoryEntryPerRow } from "../history/history.repository.js";
 import type { ColumnChange } from "./user-changes.js";
-import { PROFILE_FIELDS } from "./user-fields.js";
 
 export type Db = Kysely<DB> | Transaction<DB>;
 
@@ -14,18 +13,8 @@ export type Db = Kysely<DB> | Transaction<DB>;
 export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
   dialect === "sqlite" ? date.toISOString() : date;
 
-// Every column the user object (and so its ETag) is made of.
-const SERVED_COLUMNS: ReadonlyArray<keyof UserRow> = [
-  "id",
-  "email",
-  ...PROFILE_FIELDS.map((spec) => spec.column),
-  "role",
-  "is_active",
-  "emailVerified",
-  "account_status",
-  "createdAt",
-  "updatedAt",
-];
+// Every column the user object (and so its ETag) is made of: the row's columns but `banned`.
+const SERVED_COLUMNS = USER_COLUMNS.filter((column) => column !== "banned");
 
 /** One user; `lock` reads it FOR UPDATE (PostgreSQL, inside a transaction). */
 export async function findUserById(db: Db, id: string, { lock = false } = {}): Promise<UserRow | undefined> {
