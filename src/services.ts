@@ -32,6 +32,12 @@ export function openServices(config: Config, logger: FastifyBaseLogger, { cli = 
     // (statementNow) is answered, committed or cancelled, before the budget runs out.
     statementTimeoutMs: Math.floor(config.requestTimeoutMs * STATEMENT_SHARE_OF_BUDGET),
     onPoolError: (error) => logger.warn({ err: error }, "an idle database connection failed; it will be replaced"),
+    walCheckpointer: cli
+      ? undefined
+      : {
+          onError: (message) =>
+            logger.warn({ reason: message }, "background WAL checkpoint failed; SQLite's own takes over"),
+        },
   });
   const secret = resolveAuthSecret(config, database.dataDir, (path) =>
     logger.info(

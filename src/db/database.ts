@@ -18,6 +18,7 @@ import {
 } from "./raw-sql.js";
 import type { DB } from "./schema.js";
 import { forKysely, openSqliteReader, openSqliteWriter, type SqliteSynchronous } from "./sqlite-connection.js";
+import { BACKSTOP_PAGES, startWalCheckpointer } from "./wal-checkpointer.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -68,6 +69,11 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL: an idle pooled connection failed (server restart, terminated backend). */
   onPoolError?: (error: Error) => void;
+  /**
+   * SQLite file: checkpoint the WAL in a worker thread instead of on the committing connection
+   * (the server; a CLI command is over before it would matter). Failures go to the callback.
+   */
+  walCheckpointer?: { onError(message: string): void };
 }
 
 // node-postgres is loaded only for a PostgreSQL database (some 15 MB that SQLite does not need).
@@ -145,8 +151,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const dataDir = file === ":memory:" ? resolve("data") : dirname(file);
     mkdirSync(dataDir, { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    const writer = openSqliteWriter(file, { busyTimeoutMs, synchronous: options.sqliteSynchronous ?? "normal" });
-    const reader = file === ":memory:" ? null : openSqliteReader(file, { busyTimeoutMs });
+    const onDisk = file !== ":memory:";
+    const checkpointer =
+      onDisk && options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer.onError) : null;
+    const writer = openSqliteWriter(file, {
+      busyTimeoutMs,
+      synchronous: options.sqliteSynchronous ?? "normal",
+      autocheckpointPages: checkpointer ? BACKSTOP_PAGES : undefined,
+    });
+    const reader = onDisk ? openSqliteReader(file, { busyTimeoutMs }) : null;
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
     const writerSql = sqliteSyncSql(writer, queries);
     const writerInTransaction = () => writer.handle.inTransaction;
@@ -171,6 +184,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       dataDir,
       withMigrationLock: (work) => withSqliteWriteLock(db, work),
       close: async () => {
+        await checkpointer?.stop();
         await db.destroy();
         reader?.close();
       },
