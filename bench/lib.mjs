@@ -230,6 +230,7 @@ function cpuSplit(a, b) {
   const busy = b.busy - a.busy;
   const pct = (ticks) => round1((100 * Math.max(0, ticks)) / total);
   return {
+    server_ticks: server,
     server_pct: pct(server),
     client_pct: pct(bench),
     other_pct: pct(busy - server - bench),
@@ -242,7 +243,7 @@ export const round2 = (n) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : n
 export const round3 = (n) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : null);
 
 /** p-th percentile (0–100) of a sorted Float64Array, nearest rank. */
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank];
@@ -253,7 +254,7 @@ function percentile(sorted, p) {
  * called for every request (a new value each time). Latencies are kept exactly (autocannon's own
  * histogram has 1 ms resolution): p50/p99 here are over every response, in milliseconds.
  */
-export async function load(url, request, { duration, connections, amount } = {}) {
+export async function load(url, request, { duration, connections, amount, keepLatencies = false } = {}) {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const statusCounts = {};
@@ -296,6 +297,7 @@ export async function load(url, request, { duration, connections, amount } = {})
     status_counts: statusCounts,
     autocannon_p50_ms: result.latency.p50,
     autocannon_p99_ms: result.latency.p99,
+    ...(keepLatencies ? { latencies: Array.from(sorted) } : {}),
   };
 }
 
