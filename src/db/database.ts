@@ -152,13 +152,14 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     mkdirSync(dataDir, { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const onDisk = file !== ":memory:";
-    const checkpointer =
-      onDisk && options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer.onError) : null;
+    const checkpointInBackground = onDisk ? options.walCheckpointer : undefined;
     const writer = openSqliteWriter(file, {
       busyTimeoutMs,
       synchronous: options.sqliteSynchronous ?? "normal",
-      autocheckpointPages: checkpointer ? BACKSTOP_PAGES : undefined,
+      autocheckpointPages: checkpointInBackground ? BACKSTOP_PAGES : undefined,
     });
+    // After the writer: the file exists and is in WAL mode when the worker opens it.
+    const checkpointer = checkpointInBackground ? startWalCheckpointer(file, checkpointInBackground.onError) : null;
     const reader = onDisk ? openSqliteReader(file, { busyTimeoutMs }) : null;
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
     const writerSql = sqliteSyncSql(writer, queries);
