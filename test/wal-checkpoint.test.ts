@@ -31,8 +31,8 @@ describe("SQLite's WAL is checkpointed by the server's worker thread", () => {
     try {
       const agent = await makeUser(t);
       assert.equal((await patchUser(t, "me", { title: "Checkpointed" }, { key: agent.key })).statusCode, 200);
-      // A handful of writes is far below the writer's own threshold (wal-checkpointer.ts
-      // BACKSTOP_PAGES), so only the worker can have copied this into the file.
+      // A handful of writes is far below the writer's own threshold (SQLite's 1,000 pages), so
+      // only the worker can have copied this into the file.
       const file = t.config.databaseUrl.slice("file:".length);
       const copy = join(t.dir, "main-file-only.db");
       let title: string | null = null;

@@ -18,7 +18,7 @@ import {
 } from "./raw-sql.js";
 import type { DB } from "./schema.js";
 import { forKysely, openSqliteReader, openSqliteWriter, type SqliteSynchronous } from "./sqlite-connection.js";
-import { BACKSTOP_PAGES, startWalCheckpointer } from "./wal-checkpointer.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -152,14 +152,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     mkdirSync(dataDir, { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const onDisk = file !== ":memory:";
-    const checkpointInBackground = onDisk ? options.walCheckpointer : undefined;
-    const writer = openSqliteWriter(file, {
-      busyTimeoutMs,
-      synchronous: options.sqliteSynchronous ?? "normal",
-      autocheckpointPages: checkpointInBackground ? BACKSTOP_PAGES : undefined,
-    });
+    const writer = openSqliteWriter(file, { busyTimeoutMs, synchronous: options.sqliteSynchronous ?? "normal" });
     // After the writer: the file exists and is in WAL mode when the worker opens it.
-    const checkpointer = checkpointInBackground ? startWalCheckpointer(file, checkpointInBackground.onError) : null;
+    const checkpointer =
+      onDisk && options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer.onError) : null;
     const reader = onDisk ? openSqliteReader(file, { busyTimeoutMs }) : null;
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
     const writerSql = sqliteSyncSql(writer, queries);

@@ -41,7 +41,7 @@ function withStatementCache(handle: SQLite.Database): SqliteConnection {
  */
 export function openSqliteWriter(
   file: string,
-  options: { busyTimeoutMs: number; synchronous: SqliteSynchronous; autocheckpointPages?: number },
+  options: { busyTimeoutMs: number; synchronous: SqliteSynchronous },
 ): SqliteConnection {
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer. synchronous=NORMAL (in WAL) keeps every acknowledged
@@ -50,7 +50,6 @@ export function openSqliteWriter(
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("foreign_keys = ON");
-  if (process.env.EXP_WAL) sqlite.pragma(`wal_autocheckpoint = ${process.env.EXP_WAL}`);
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   return withStatementCache(sqlite);
 }

@@ -3,14 +3,14 @@ import { Worker } from "node:worker_threads";
 
 /**
  * SQLite copies its write-ahead log back into the database file (a checkpoint) on the connection
- * that commits, once the log holds `wal_autocheckpoint` pages. A PATCH writes about five pages,
- * so that happened every ~200 writes, on the event loop, with two fsyncs: a 3–5 ms stall that
+ * that commits, once the log holds `wal_autocheckpoint` pages. A PATCH writes about four pages,
+ * so that happened every ~230 writes, on the event loop, with two fsyncs: a 3–5 ms stall that
  * every request in flight waited out (a quarter of p99 at 10 connections, BENCHMARKS.md). This
  * worker thread checkpoints instead, on a connection of its own, PASSIVE: it never waits for the
- * writer and never makes the writer wait. The writer's own autocheckpoint stays, at
- * BACKSTOP_PAGES, should the worker fall behind or fail.
+ * writer and never makes the writer wait. The writer's own autocheckpoint (SQLite's default,
+ * 1,000 pages) stays: it now mostly finds the log copied already, and takes over should the
+ * worker fall behind or fail.
  */
-export const BACKSTOP_PAGES = 8000;
 const INTERVAL_MS = 50;
 
 // The worker's whole program. CommonJS (an `eval` worker), so that it runs the same from dist/ and
