@@ -297,7 +297,7 @@ export async function load(url, request, { duration, connections, amount, keepLa
     status_counts: statusCounts,
     autocannon_p50_ms: result.latency.p50,
     autocannon_p99_ms: result.latency.p99,
-    ...(keepLatencies ? { latencies: Array.from(sorted) } : {}),
+    ...(keepLatencies ? { latencies: sorted.slice() } : {}),
   };
 }
 

@@ -245,9 +245,9 @@ async function measureServiceLatency(targets) {
           keepLatencies: true,
         });
         const { cpu } = stop();
-        pools[i][name] ??= { latencies: [], ticks: 0, requests: 0, failed: 0 };
+        pools[i][name] ??= { blocks: [], ticks: 0, requests: 0, failed: 0 };
         const pool = pools[i][name];
-        for (const latency of result.latencies) pool.latencies.push(latency);
+        pool.blocks.push(result.latencies);
         pool.ticks += cpu.server_ticks;
         pool.requests += result.requests;
         pool.failed += result.non2xx + result.errors + result.timeouts;
@@ -259,7 +259,13 @@ async function measureServiceLatency(targets) {
   return pools.map((byName) =>
     Object.fromEntries(
       Object.entries(byName).map(([name, pool]) => {
-        const sorted = Float64Array.from(pool.latencies).sort();
+        const sorted = new Float64Array(pool.blocks.reduce((n, block) => n + block.length, 0));
+        let at = 0;
+        for (const block of pool.blocks) {
+          sorted.set(block, at);
+          at += block.length;
+        }
+        sorted.sort();
         return [
           name,
           {

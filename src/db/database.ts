@@ -148,10 +148,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   const log = countKyselyQueries(queries);
   if (url.startsWith("file:")) {
     const file = sqliteFile(url);
-    const dataDir = file === ":memory:" ? resolve("data") : dirname(file);
+    const onDisk = file !== ":memory:";
+    const dataDir = onDisk ? dirname(file) : resolve("data");
     mkdirSync(dataDir, { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    const onDisk = file !== ":memory:";
     const writer = openSqliteWriter(file, { busyTimeoutMs, synchronous: options.sqliteSynchronous ?? "normal" });
     // After the writer: the file exists and is in WAL mode when the worker opens it.
     const checkpointer =
