@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { sql } from "kysely";
 import { loadConfig } from "../src/config.js";
+import { ownMigrations } from "../src/db/migrate.js";
 import { createLogger } from "../src/logger.js";
 import { openServices, type Services } from "../src/services.js";
 import { createTestDatabase, dialect } from "./support/harness.js";
@@ -57,9 +59,71 @@ describe(`migrations (${dialect})`, () => {
         "001_user_created_at_index",
         "002_user_history",
         "003_idempotency_key",
+        "004_user_history_plain_rowid",
       ]);
     } finally {
       await Promise.all(instances.map((services) => services.close()));
+    }
+  });
+});
+
+describe(`upgrading history to a plain rowid (${dialect})`, () => {
+  const database = freshDatabase();
+
+  it("004 keeps every history row and its number; new rows follow on, and SQLite drops AUTOINCREMENT", async () => {
+    const services = open(database.url);
+    try {
+      await services.migrate();
+      const { db } = services.database;
+      // A database as 003 left it: the history table exactly as 002 creates it, and 004 not run.
+      await db
+        .deleteFrom("valara_migration" as never)
+        .where("name" as never, "=", "004_user_history_plain_rowid" as never)
+        .execute();
+      await db.schema.dropTable("user_history").execute();
+      await ownMigrations(dialect)["002_user_history"]?.up(db);
+      const entry = (n: number) => ({
+        user_id: `u${n % 2}`,
+        at: `2026-01-0${n}T00:00:00.000Z`,
+        actor_id: "a",
+        request_id: `r${n}`,
+        changes: `{"n":${n}}`,
+      });
+      for (const n of [1, 2, 3]) await db.insertInto("user_history").values(entry(n)).execute();
+      const before = await db.selectFrom("user_history").selectAll().orderBy("seq").execute();
+
+      assert.deepEqual((await services.migrate()).applied, ["004_user_history_plain_rowid"]);
+      assert.deepEqual(await db.selectFrom("user_history").selectAll().orderBy("seq").execute(), before);
+      const next = await db.insertInto("user_history").values(entry(4)).returning("seq").executeTakeFirstOrThrow();
+      assert.equal(Number(next.seq), Math.max(...before.map((row) => Number(row.seq))) + 1);
+      const pageOfU0 = await db
+        .selectFrom("user_history")
+        .select("request_id")
+        .where("user_id", "=", "u0")
+        .orderBy("seq", "desc")
+        .execute();
+      assert.deepEqual(
+        pageOfU0.map((row) => row.request_id),
+        ["r4", "r2"],
+      );
+
+      if (dialect === "sqlite") {
+        const schema = await sql<{
+          type: string;
+          name: string;
+          sql: string;
+        }>`select type, name, sql from sqlite_master where tbl_name = 'user_history'`.execute(db);
+        const table = schema.rows.find((row) => row.type === "table");
+        assert.ok(table && !/autoincrement/i.test(table.sql), table?.sql);
+        assert.ok(
+          schema.rows.some((row) => row.name === "user_history_user_seq_idx"),
+          JSON.stringify(schema.rows),
+        );
+        const sequence = await sql`select name from sqlite_sequence where name = 'user_history'`.execute(db);
+        assert.equal(sequence.rows.length, 0);
+      }
+    } finally {
+      await services.close();
     }
   });
 });

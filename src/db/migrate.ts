@@ -1,11 +1,11 @@
 import { getMigrations } from "better-auth/db/migration";
-import { type Migration, Migrator } from "kysely";
+import { type Migration, Migrator, sql } from "kysely";
 import type { Auth } from "../auth/better-auth.js";
 import type { Database, DialectName } from "./database.js";
 
 // Our own schema changes, after Better Auth's tables exist. Append only; never edit a shipped one.
 // Our timestamps are ISO-8601 UTC text on both databases: identical, and they sort as they read.
-function ownMigrations(dialect: DialectName): Record<string, Migration> {
+export function ownMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     "001_user_created_at_index": {
       // Keyset pagination of the user list walks (createdAt, id).
@@ -64,6 +64,27 @@ function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .on("idempotency_key")
           .column("expires_at")
           .execute();
+      },
+    },
+    "004_user_history_plain_rowid": {
+      // SQLite: AUTOINCREMENT made every commit of a PATCH write one more page (its row in
+      // sqlite_sequence) for a guarantee history does not need: its rows are never deleted, so
+      // the plain rowid (the largest + 1) already grows as it did. The table is rebuilt, rows and
+      // their numbers kept, inside the migration's write transaction (dropping the old table
+      // drops its sqlite_sequence row). PostgreSQL: nothing to do.
+      up: async (db) => {
+        if (dialect !== "sqlite") return;
+        for (const statement of [
+          `create table "user_history_rebuilt" ("seq" integer primary key, "user_id" text not null,
+            "at" text not null, "actor_id" text not null, "request_id" text not null, "changes" text not null)`,
+          `insert into "user_history_rebuilt" select "seq", "user_id", "at", "actor_id", "request_id", "changes"
+            from "user_history" order by "seq"`,
+          `drop table "user_history"`,
+          `alter table "user_history_rebuilt" rename to "user_history"`,
+          `create index "user_history_user_seq_idx" on "user_history" ("user_id", "seq")`,
+        ]) {
+          await sql.raw(statement).execute(db);
+        }
       },
     },
   };
