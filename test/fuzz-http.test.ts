@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { revokeApiKey } from "../src/cli/api-keys.commands.js";
-import { etagOf } from "../src/users/etag.js";
+import { served } from "../src/users/etag.js";
 import { readProfilePatch } from "../src/users/patch-body.js";
 import { toUserObject } from "../src/users/user-object.js";
 import { likelyProfileEntries } from "./support/arbitraries.js";
@@ -125,7 +125,7 @@ async function restoreAccounts() {
 
 function currentEtag(state: Snapshot, id: string | undefined) {
   const row = state.users.find((user) => user.id === id);
-  return row ? etagOf(toUserObject(row)) : `"${randomBytes(20).toString("base64url")}"`;
+  return row ? served(toUserObject(row)).etag : `"${randomBytes(20).toString("base64url")}"`;
 }
 
 interface Built {

@@ -1,10 +1,22 @@
 import { hash } from "node:crypto";
 import type { User } from "./user-object.js";
 
-/** A strong ETag of the user object as served: equal objects, equal tags, on every instance. */
-export function etagOf(user: User): string {
-  // crypto.hash: one call, no Hash object (the ETag of every write and read).
-  return `"${hash("sha256", JSON.stringify(user), "base64url").slice(0, 27)}"`;
+/**
+ * A user as served, with a strong ETag (equal objects, equal tags, on every instance): the response body itself (the user object's JSON, keys in the schema's order)
+ * and the strong ETag of exactly those bytes, made from one JSON.stringify.
+ */
+export interface ServedUser {
+  user: User;
+  json: string;
+  etag: string;
+}
+
+// crypto.hash: one call, no Hash object (the ETag of every write and read).
+const etagOfJson = (json: string) => `"${hash("sha256", json, "base64url").slice(0, 27)}"`;
+
+export function served(user: User): ServedUser {
+  const json = JSON.stringify(user);
+  return { user, json, etag: etagOfJson(json) };
 }
 
 // RFC 9110: a list of entity tags, or `*`.

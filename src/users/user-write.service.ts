@@ -12,11 +12,11 @@ import {
   type StoredResponse,
   type StoreResponse,
 } from "../idempotency/idempotency.service.js";
-import { etagOf, ifMatchSatisfied } from "./etag.js";
+import { ifMatchSatisfied, type ServedUser, served } from "./etag.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
 import { profileUpdateStatement } from "./profile-update.pg.js";
 import { type ColumnChange, diffUser, locksOut } from "./user-changes.js";
-import { toUserObject, type User } from "./user-object.js";
+import { toUserObject } from "./user-object.js";
 import {
   asEmailTaken,
   compareAndSetUser,
@@ -42,7 +42,7 @@ export interface WriteContext {
   method: "PATCH" | "PUT";
 }
 
-export type WriteOutcome = { kind: "written"; user: User; etag: string } | { kind: "replay"; response: StoredResponse };
+export type WriteOutcome = ({ kind: "written" } & ServedUser) | { kind: "replay"; response: StoredResponse };
 
 // Compare-and-set retries when other writers keep changing the same fields under us.
 const MAX_WRITE_ATTEMPTS = 8;
@@ -77,7 +77,7 @@ export async function writeUserChanges(
   return "replay" in outcome ? { kind: "replay", response: outcome.replay } : { kind: "written", ...outcome.result };
 }
 
-type Written = { user: User; etag: string };
+type Written = ServedUser;
 
 /**
  * Rules 6 to 8 against a snapshot of the user, then one compare-and-set. When the snapshot went
@@ -93,7 +93,7 @@ async function applyChanges(
 ): Promise<Written> {
   const { database, caller } = ctx;
   const storeSuccess = (db: Db, written: Written) =>
-    store?.(db, { status: 200, etag: written.etag, body: JSON.stringify(written.user) });
+    store?.(db, { status: 200, etag: written.etag, body: written.json });
 
   // The caller's own row came with authentication: a self-PATCH needs no extra read.
   const first = id === caller.user.id ? caller.user : await findUserById(database.db, id);
@@ -189,10 +189,7 @@ async function writeAtOnce(
   }
 }
 
-function writtenUser(row: UserRow): Written {
-  const user = toUserObject(row);
-  return { user, etag: etagOf(user) };
-}
+const writtenUser = (row: UserRow): Written => served(toUserObject(row));
 
 type WritePlan = { noop: Written } | { noop?: undefined; snapshot: UserRow; changes: ColumnChange[] };
 
