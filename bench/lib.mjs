@@ -54,13 +54,19 @@ export async function freePort() {
  */
 export function staleDist() {
   const stale = [];
+  // tsc leaves an output file alone when its content would not change (a comment-only edit), so
+  // the build's own stamp (written by `npm run build`) is the time to compare with, when present.
+  const stamp = join(ROOT, "dist", ".built");
+  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : undefined;
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
         const built = join(ROOT, "dist", relative(join(ROOT, "src"), path)).replace(/\.ts$/, ".js");
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) stale.push(relative(ROOT, path));
+        if (!existsSync(built) || (builtAt ?? statSync(built).mtimeMs) < statSync(path).mtimeMs) {
+          stale.push(relative(ROOT, path));
+        }
       }
     }
   };

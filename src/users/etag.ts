@@ -2,8 +2,9 @@ import { hash } from "node:crypto";
 import type { User } from "./user-object.js";
 
 /**
- * A user as served, with a strong ETag (equal objects, equal tags, on every instance): the response body itself (the user object's JSON, keys in the schema's order)
- * and the strong ETag of exactly those bytes, made from one JSON.stringify.
+ * A user as served: the response body (the user object's JSON, keys in the schema's order) and a
+ * strong ETag of exactly those bytes (equal objects, equal tags, on every instance), from one
+ * JSON.stringify.
  */
 export interface ServedUser {
   user: User;
