@@ -75,10 +75,10 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
       up: async (db) => {
         if (dialect !== "sqlite") return;
         for (const statement of [
-          `create table "user_history_rebuilt" ("seq" integer primary key, "user_id" text not null,
-            "at" text not null, "actor_id" text not null, "request_id" text not null, "changes" text not null)`,
-          `insert into "user_history_rebuilt" select "seq", "user_id", "at", "actor_id", "request_id", "changes"
-            from "user_history" order by "seq"`,
+          'create table "user_history_rebuilt" ("seq" integer primary key, "user_id" text not null, ' +
+            '"at" text not null, "actor_id" text not null, "request_id" text not null, "changes" text not null)',
+          'insert into "user_history_rebuilt" select "seq", "user_id", "at", "actor_id", "request_id", "changes" ' +
+            'from "user_history" order by "seq"',
           `drop table "user_history"`,
           `alter table "user_history_rebuilt" rename to "user_history"`,
           `create index "user_history_user_seq_idx" on "user_history" ("user_id", "seq")`,
