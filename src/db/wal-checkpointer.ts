@@ -3,13 +3,13 @@ import { Worker } from "node:worker_threads";
 
 /**
  * SQLite copies its write-ahead log back into the database file (a checkpoint) on the connection
- * that commits, once the log holds `wal_autocheckpoint` pages. A PATCH writes about four pages,
- * so that happened every ~230 writes, on the event loop, with two fsyncs: a 3–5 ms stall that
- * every request in flight waited out (a quarter of p99 at 10 connections, BENCHMARKS.md). This
- * worker thread checkpoints instead, on a connection of its own, PASSIVE: it never waits for the
- * writer and never makes the writer wait. The writer's own autocheckpoint (SQLite's default,
- * 1,000 pages) stays: it now mostly finds the log copied already, and takes over should the
- * worker fall behind or fail.
+ * that commits, once the log holds `wal_autocheckpoint` pages. A PATCH writes about three pages
+ * (four before migration 004), so that happened every ~230–300 writes, on the event loop, with
+ * two fsyncs: a 3–5 ms stall that every request in flight waited out (a quarter of p99 at 10
+ * connections, BENCHMARKS.md). This worker thread checkpoints instead, on a connection of its
+ * own, PASSIVE: it never waits for the writer and never makes the writer wait. The writer's own
+ * autocheckpoint (SQLite's default, 1,000 pages) stays: it now mostly finds the log copied
+ * already, and takes over should the worker fall behind or fail.
  */
 const INTERVAL_MS = 50;
 
