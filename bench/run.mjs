@@ -141,16 +141,22 @@ async function startBetterAuth(dir, databaseUrl, label) {
   return { name: label, target: "better-auth", server, base, request };
 }
 
-/** C: the raw floor, on a copy of the project's SQLite file (same schema, same user and key). */
+/**
+ * C: the raw floor, on a copy of the project's SQLite file (same schema, same user and key); on
+ * PostgreSQL, on the project's own database (one target is loaded at a time).
+ */
 async function startRawFloor(dir, projectSetup, { name = "raw-floor", sync = "NORMAL" } = {}) {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "raw.db");
-  copyFileSync(projectSetup.databaseUrl.slice("file:".length), file);
+  let store = { RAW_PG: projectSetup.databaseUrl };
+  if (!projectSetup.databaseUrl.startsWith("postgres")) {
+    store = { RAW_DB: join(dir, "raw.db"), RAW_SYNC: sync };
+    copyFileSync(projectSetup.databaseUrl.slice("file:".length), store.RAW_DB);
+  }
   const port = await freePort();
   const server = new ChildServer(name, {
     args: [join(BENCH_DIR, "raw-floor-server.mjs")],
     cwd: dir,
-    env: { PORT: String(port), RAW_DB: file, RAW_SYNC: sync },
+    env: { PORT: String(port), ...store },
     logFile: join(dir, "server.log"),
   });
   const base = `http://127.0.0.1:${port}`;
@@ -331,17 +337,24 @@ async function main() {
       started.push(projectPg);
       const betterAuthPg = await startBetterAuth(join(tmp, "better-auth-pg"), baDb.url, "better-auth (pg)");
       started.push(betterAuthPg);
-      const postgres = await rounds([projectPg, betterAuthPg], "postgres");
+      // The raw floor on PostgreSQL: how far a PATCH on this stack can go on this machine at all.
+      const rawPg = await startRawFloor(join(tmp, "raw-pg"), pgSetup, { name: "raw-floor (pg)" });
+      started.push(rawPg);
+      const postgres = await rounds([projectPg, betterAuthPg, rawPg], "postgres");
       const pgStatements = await statementsPerPatch(projectPg);
       log(`statements per self-PATCH on PostgreSQL: ${pgStatements.per_patch}`);
       report.postgres = {
         summary: postgres,
         ratios: {
           project_over_better_auth: round2(postgres["project (pg)"].req_per_s / postgres["better-auth (pg)"].req_per_s),
+          project_over_raw_floor: round2(postgres["project (pg)"].req_per_s / postgres["raw-floor (pg)"].req_per_s),
+          raw_floor_over_better_auth: round2(
+            postgres["raw-floor (pg)"].req_per_s / postgres["better-auth (pg)"].req_per_s,
+          ),
         },
         statements: pgStatements,
       };
-      for (const t of [projectPg, betterAuthPg]) {
+      for (const t of [projectPg, betterAuthPg, rawPg]) {
         await t.server.stop();
         started.splice(started.indexOf(t), 1);
       }
@@ -390,7 +403,9 @@ function evaluate(report) {
     {
       target: "Project PATCH ≥ 5× Better Auth update-user (PostgreSQL)",
       measured: pg
-        ? `${pg.ratios.project_over_better_auth}× (${pgProject.req_per_s} vs ${pg.summary["better-auth (pg)"].req_per_s} req/s)`
+        ? `${pg.ratios.project_over_better_auth}× (${pgProject.req_per_s} vs ${pg.summary["better-auth (pg)"].req_per_s} req/s); ` +
+          `the raw floor on PostgreSQL: ${pg.ratios.raw_floor_over_better_auth}× (${pg.summary["raw-floor (pg)"].req_per_s} req/s), ` +
+          `the project ${round1(pg.ratios.project_over_raw_floor * 100)} % of it`
         : "not run (use --postgres)",
       met: pg ? pg.ratios.project_over_better_auth >= 5 : null,
     },
@@ -445,7 +460,11 @@ function chartData(report) {
     groups.push({
       title: "PostgreSQL",
       bars: Object.entries(report.postgres.summary).map(([name, s]) => ({
-        label: name.startsWith("project") ? "project PATCH" : "Better Auth update-user",
+        label: name.startsWith("project")
+          ? "project PATCH"
+          : name.startsWith("raw-floor")
+            ? "raw floor"
+            : "Better Auth update-user",
         target: s.target,
         value: s.req_per_s,
         note: `(p99 ${round1(s.p99_ms)} ms)`,
