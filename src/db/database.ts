@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { Mutex } from "async-mutex";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
 import type pg from "pg";
+import { type ControlStatement, GroupCommit } from "./group-commit.js";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
 import {
   type Autocommit,
@@ -17,7 +18,13 @@ import {
   sqliteSyncSql,
 } from "./raw-sql.js";
 import type { DB } from "./schema.js";
-import { forKysely, openSqliteReader, openSqliteWriter, type SqliteSynchronous } from "./sqlite-connection.js";
+import {
+  forKysely,
+  isSqliteBusy,
+  openSqliteReader,
+  openSqliteWriter,
+  type SqliteSynchronous,
+} from "./sqlite-connection.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -55,7 +62,9 @@ export interface SyncWriter {
   /** True while a transaction, anyone's, is open on the connection. */
   inTransaction(): boolean;
   /** Transaction control: not counted as statements. */
-  control(statement: "begin immediate" | "commit" | "rollback"): void;
+  control(statement: ControlStatement): void;
+  /** The writes of one turn of the event loop, committed together (transactionNow). */
+  group: GroupCommit;
 }
 
 export interface DatabaseOptions {
@@ -122,8 +131,7 @@ async function withSqliteWriteLock<T>(db: Kysely<DB>, work: () => Promise<T>): P
       await sql`begin immediate`.execute(db);
       break;
     } catch (error) {
-      const busy = String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
-      if (!busy || Date.now() > deadline) throw error;
+      if (!isSqliteBusy(error) || Date.now() > deadline) throw error;
       await sleep(25);
     }
   }
@@ -157,9 +165,16 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const checkpointer =
       onDisk && options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer.onError) : null;
     const reader = onDisk ? openSqliteReader(file, { busyTimeoutMs }) : null;
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(writer) }), log });
-    const writerSql = sqliteSyncSql(writer, queries);
     const writerInTransaction = () => writer.handle.inTransaction;
+    const control = (statement: ControlStatement) => writer.statement(statement).run();
+    const group = new GroupCommit({ run: control, inTransaction: writerInTransaction });
+    // Whatever Kysely runs (Better Auth, runInTransaction, the rest of the app) commits an open
+    // group first: it must neither join that transaction nor find it in its way.
+    const db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: forKysely(writer, () => group.flush()) }),
+      log,
+    });
+    const writerSql = sqliteSyncSql(writer, queries);
     // Inside a transaction Kysely holds the writer for it (its driver's lock), so statements run
     // straight on that connection belong to that transaction and nobody else's.
     const inTransaction = asRawSql(writerSql);
@@ -171,7 +186,8 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       syncWriter: {
         sql: writerSql,
         inTransaction: writerInTransaction,
-        control: (statement) => writer.statement(statement).run(),
+        control,
+        group,
       },
       queries,
       reads: reader
@@ -181,6 +197,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       dataDir,
       withMigrationLock: (work) => withSqliteWriteLock(db, work),
       close: async () => {
+        group.flush();
         await checkpointer?.stop();
         await db.destroy();
         reader?.close();

@@ -3,6 +3,10 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
 
 export type SqliteSynchronous = "normal" | "full";
 
+/** SQLITE_BUSY and its variants: another connection or process holds the lock. */
+export const isSqliteBusy = (error: unknown) =>
+  String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
+
 // Prepared statements kept per SQL text. Our queries come in a few dozen shapes (an UPDATE's
 // shape is its set of changed columns); past this many, the oldest is dropped.
 const STATEMENT_CACHE_SIZE = 256;
@@ -65,12 +69,19 @@ export function openSqliteReader(file: string, options: { busyTimeoutMs: number 
   return withStatementCache(sqlite);
 }
 
-/** The writer connection as Kysely's SqliteDialect wants it, sharing the statement cache. */
-export function forKysely(connection: SqliteConnection): SqliteDatabase {
+/**
+ * The writer connection as Kysely's SqliteDialect wants it, sharing the statement cache.
+ * `beforeStatement` runs before each of Kysely's statements (its driver prepares, then runs at
+ * once, synchronously).
+ */
+export function forKysely(connection: SqliteConnection, beforeStatement: () => void): SqliteDatabase {
   return {
     // The one connection is used by one query at a time (Kysely's driver serialises it), so a
     // cached statement is never run twice at once.
-    prepare: (sql: string) => connection.statement(sql) as unknown as SqliteStatement,
+    prepare: (sql: string) => {
+      beforeStatement();
+      return connection.statement(sql) as unknown as SqliteStatement;
+    },
     close: () => connection.close(),
   };
 }

@@ -4,13 +4,13 @@ import type { RequestBudget } from "../http/request-budget.js";
 import type { Database } from "./database.js";
 import type { Statement, SyncSql } from "./raw-sql.js";
 import type { DB } from "./schema.js";
+import { isSqliteBusy } from "./sqlite-connection.js";
 
 class RollbackForTimeout extends Error {}
 
 // SQLite answers SQLITE_BUSY when another process holds the write lock. better-sqlite3 would
 // wait synchronously (blocking every other request), so its wait is kept short and retried
 // here, asynchronously, until the request's budget runs out.
-const isSqliteBusy = (error: unknown) => String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
 const RETRY_DELAY_MS = 15;
 
 // PostgreSQL cancels a statement that outlives statement_timeout (set to the request budget) with
@@ -71,40 +71,48 @@ function attemptTransaction<T>(
 export const NOT_NOW = Symbol("not now");
 
 /**
- * SQLite: runs `work` in one transaction from BEGIN to COMMIT within this one call, when the
- * writer is free; NOT_NOW (nothing written) when it is not, when another process holds the write
- * lock, or when `work` itself answers NOT_NOW (it is rolled back). Nothing else can run between
- * its statements, so it needs neither the write gate nor Kysely's connection lock: a PATCH's
- * three statements cost no more than the statements themselves. PostgreSQL: always NOT_NOW.
+ * SQLite: runs `work` at once, in this one call, in the group transaction of this turn of the
+ * event loop (group-commit.ts), and resolves after that commits. NOT_NOW (nothing written) when
+ * the writer is taken by someone else's transaction, when another process holds the write lock,
+ * or when `work` itself answers NOT_NOW (its savepoint is rolled back). Nothing else can run
+ * between its statements, so it needs neither the write gate nor Kysely's connection lock: a
+ * PATCH's three statements cost no more than the statements themselves, and a share of one
+ * commit. PostgreSQL: always NOT_NOW.
  */
-export function transactionNow<T>(
+export async function transactionNow<T>(
   database: Database,
   budget: RequestBudget,
   work: (sql: SyncSql) => T | typeof NOT_NOW,
-): T | typeof NOT_NOW {
+): Promise<T | typeof NOT_NOW> {
   const writer = database.syncWriter;
-  // Someone's transaction is open (queued writes hold the gate; Better Auth may hold Kysely's).
-  if (!writer || database.writeGate?.isLocked() || writer.inTransaction()) return NOT_NOW;
+  // Someone else's transaction is open (queued writes hold the gate; Better Auth may hold Kysely's).
+  if (!writer || database.writeGate?.isLocked() || (writer.inTransaction() && !writer.group.open)) return NOT_NOW;
   budget.check();
+  const { group } = writer;
   try {
-    writer.control("begin immediate");
+    group.begin();
   } catch (error) {
     if (isSqliteBusy(error)) return NOT_NOW;
     throw error;
   }
+  group.savepoint();
+  let result: T | typeof NOT_NOW;
   try {
-    const result = work(writer.sql);
-    if (result === NOT_NOW) return NOT_NOW;
-    if (!budget.beginCommit()) throw new AppError("request_timeout");
-    writer.control("commit");
-    return result;
+    result = work(writer.sql);
   } catch (error) {
+    group.undo();
     if (isSqliteBusy(error)) return NOT_NOW;
     throw error;
-  } finally {
-    if (writer.inTransaction()) writer.control("rollback");
-    budget.endCommit();
   }
+  if (result === NOT_NOW) {
+    group.undo();
+    return NOT_NOW;
+  }
+  if (!budget.beginCommit()) {
+    group.undo();
+    throw new AppError("request_timeout");
+  }
+  return (await group.keep(budget)) ? result : NOT_NOW;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   compareAndSetUser,
   type Db,
   findUserById,
+  findUserByIdNow,
   revokeSessions,
   updateUserIfUnchanged,
   updateUserIfUnchangedNow,
@@ -153,9 +154,9 @@ const historyEntry = (ctx: WriteContext, id: string, changes: ColumnChange[], at
 });
 
 /**
- * The write without queueing: on SQLite the whole transaction in one go when the writer is free;
- * on PostgreSQL one statement that updates, records and commits. NOT_NOW when it could not run
- * or the row had moved (nothing written either way).
+ * The write without queueing: on SQLite the whole write in one go, in this turn's group
+ * transaction, when the writer is free; on PostgreSQL one statement that updates, records and
+ * commits. NOT_NOW when it could not run or (PostgreSQL) the row had moved: nothing written.
  */
 async function writeAtOnce(
   ctx: WriteContext,
@@ -166,16 +167,26 @@ async function writeAtOnce(
 ): Promise<Written | typeof NOT_NOW> {
   const { database, budget } = ctx;
   const now = new Date();
-  const entry = historyEntry(ctx, id, changes, now);
   if (database.syncWriter) {
     return transactionNow(database, budget, (sql) => {
-      const updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, snapshot, changes, now));
-      if (!updated) return NOT_NOW;
-      const history = insertHistoryEntry(entry);
+      let plan: WritePlan = { snapshot, changes };
+      let updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, snapshot, changes, now));
+      if (!updated) {
+        // The row moved since the caller's read: most often a write earlier in this same group
+        // transaction (the same user PATCHed on several connections). The write lock is held, so
+        // the row as this transaction sees it is final: the rules run again against it.
+        plan = planWrite(ctx, findUserByIdNow(sql, id), profile, admin);
+        if (plan.noop) return plan.noop;
+        if (locksOut(plan.snapshot, plan.changes)) return NOT_NOW; // sessions to end: the full path
+        updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, plan.snapshot, plan.changes, now));
+        if (!updated) return NOT_NOW;
+      }
+      const history = insertHistoryEntry(historyEntry(ctx, id, plan.changes, now));
       sql.rows(history.sql, history.params);
       return writtenUser(updated);
     });
   }
+  const entry = historyEntry(ctx, id, changes, now);
   // Profile fields only, without If-Match: the row is locked and compared inside the statement.
   const statement =
     admin.length === 0 && ctx.ifMatch === undefined

@@ -13,6 +13,8 @@ export type Db = Kysely<DB> | Transaction<DB>;
 export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
   dialect === "sqlite" ? date.toISOString() : date;
 
+const SELECT_USER = `select ${userColumnList()} from "user" where "id" = ?`;
+
 // Every column the user object (and so its ETag) is made of: the row's columns but `banned`.
 const SERVED_COLUMNS = USER_COLUMNS.filter((column) => column !== "banned");
 
@@ -21,6 +23,11 @@ export async function findUserById(db: Db, id: string, { lock = false } = {}): P
   if (matchesNoStoredText(id)) return undefined;
   const query = db.selectFrom("user").selectAll().where("id", "=", id);
   return (lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** One user, at once (SQLite, inside transactionNow: what the open transaction sees). */
+export function findUserByIdNow(sql: SyncSql, id: string): UserRow | undefined {
+  return sql.rows<UserRow>(SELECT_USER, [id])[0];
 }
 
 // A unique violation can only be the email (the one unique column a write may change).
