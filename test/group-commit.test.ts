@@ -91,6 +91,7 @@ describe("SQLite group commit: the writes of one turn of the event loop share on
     if (dialect !== "sqlite") return context.skip("SQLite only");
     const agent = await makeUser(t);
     const titles = Array.from({ length: 12 }, (_, i) => `Title ${i}`);
+    const statementsBefore = database.queries.total;
     const responses = await Promise.all(
       titles.map((title) => send(t, "PATCH", `/api/v1/users/${agent.id}`, { title }, { key: agent.key })),
     );
@@ -98,6 +99,9 @@ describe("SQLite group commit: the writes of one turn of the event loop share on
       responses.map((response) => [response.statusCode, response.json().title]),
       titles.map((title) => [200, title]),
     );
+    // Authentication, compare-and-set, history: a write after another of the same group starts
+    // from the row that one wrote, with no compare-and-set that misses and no second read.
+    assert.equal(database.queries.total - statementsBefore, 3 * titles.length);
     const history = await send(t, "GET", `/api/v1/users/${agent.id}/history?limit=50`, undefined, { key: agent.key });
     const entries = [...history.json().data].reverse(); // oldest first
     assert.equal(entries.length, titles.length);

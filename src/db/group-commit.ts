@@ -37,6 +37,12 @@ interface Waiter {
 export class GroupCommit {
   #open = false;
   #waiters: Waiter[] = [];
+  /**
+   * Rows as the open transaction has written them, by key: a later write in the same group starts
+   * from these instead of reading again (the same user PATCHed on several connections at once).
+   * Forgotten when the group ends, and when any write in it is undone.
+   */
+  readonly written = new Map<string, unknown>();
   readonly #flushSoon = () => this.flush();
 
   constructor(private readonly writer: WriterControl) {}
@@ -67,6 +73,7 @@ export class GroupCommit {
 
   /** Undoes the current request's work alone; the group stays open. */
   undo(): void {
+    this.written.clear();
     if (!this.writer.inTransaction()) return; // SQLite rolled back the whole group (see begin)
     this.writer.run("rollback to request");
     this.writer.run("release request");
@@ -86,6 +93,7 @@ export class GroupCommit {
   flush(): void {
     if (!this.#open) return;
     this.#open = false;
+    this.written.clear();
     const waiters = this.#waiters;
     this.#waiters = [];
     let settle = (waiter: Waiter) => waiter.resolve(true);

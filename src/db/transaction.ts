@@ -74,7 +74,8 @@ export const NOT_NOW = Symbol("not now");
  * SQLite: runs `work` at once, in this one call, in the group transaction of this turn of the
  * event loop (group-commit.ts), and resolves after that commits. NOT_NOW (nothing written) when
  * the writer is taken by someone else's transaction, when another process holds the write lock,
- * or when `work` itself answers NOT_NOW (its savepoint is rolled back). Nothing else can run
+ * or when `work` itself answers NOT_NOW (its savepoint is rolled back). `written` holds the rows
+ * the group has written so far, as `work` recorded them (GroupCommit.written). Nothing else can run
  * between its statements, so it needs neither the write gate nor Kysely's connection lock: a
  * PATCH's three statements cost no more than the statements themselves, and a share of one
  * commit. PostgreSQL: always NOT_NOW.
@@ -82,7 +83,7 @@ export const NOT_NOW = Symbol("not now");
 export async function transactionNow<T>(
   database: Database,
   budget: RequestBudget,
-  work: (sql: SyncSql) => T | typeof NOT_NOW,
+  work: (sql: SyncSql, written: Map<string, unknown>) => T | typeof NOT_NOW,
 ): Promise<T | typeof NOT_NOW> {
   const writer = database.syncWriter;
   // Someone else's transaction is open (queued writes hold the gate; Better Auth may hold Kysely's).
@@ -98,7 +99,7 @@ export async function transactionNow<T>(
   group.savepoint();
   let result: T | typeof NOT_NOW;
   try {
-    result = work(writer.sql);
+    result = work(writer.sql, group.written);
   } catch (error) {
     group.undo();
     if (isSqliteBusy(error)) return NOT_NOW;

@@ -1,5 +1,6 @@
 import type { Caller } from "../auth/credentials.js";
 import type { Database } from "../db/database.js";
+import type { SyncSql } from "../db/raw-sql.js";
 import type { UserRow } from "../db/schema.js";
 import { NOT_NOW, runInTransaction, statementNow, transactionNow } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
@@ -168,23 +169,9 @@ async function writeAtOnce(
   const { database, budget } = ctx;
   const now = new Date();
   if (database.syncWriter) {
-    return transactionNow(database, budget, (sql) => {
-      let plan: WritePlan = { snapshot, changes };
-      let updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, snapshot, changes, now));
-      if (!updated) {
-        // The row moved since the caller's read: most often a write earlier in this same group
-        // transaction (the same user PATCHed on several connections). The write lock is held, so
-        // the row as this transaction sees it is final: the rules run again against it.
-        plan = planWrite(ctx, findUserByIdNow(sql, id), profile, admin);
-        if (plan.noop) return plan.noop;
-        if (locksOut(plan.snapshot, plan.changes)) return NOT_NOW; // sessions to end: the full path
-        updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, plan.snapshot, plan.changes, now));
-        if (!updated) return NOT_NOW;
-      }
-      const history = insertHistoryEntry(historyEntry(ctx, id, plan.changes, now));
-      sql.rows(history.sql, history.params);
-      return writtenUser(updated);
-    });
+    return transactionNow(database, budget, (sql, written) =>
+      writeNow(ctx, id, { snapshot, changes }, profile, admin, { sql, written, now }),
+    );
   }
   const entry = historyEntry(ctx, id, changes, now);
   // Profile fields only, without If-Match: the row is locked and compared inside the statement.
@@ -198,6 +185,37 @@ async function writeAtOnce(
   } catch (error) {
     throw asEmailTaken(error);
   }
+}
+
+/**
+ * SQLite, inside transactionNow: the compare-and-set and its history entry. The rules run again,
+ * against the row as this transaction sees it (the write lock is held, so it is final), when the
+ * caller's snapshot is older: when an earlier write of the same group wrote this user (one user
+ * PATCHed on several connections at once), or when the compare-and-set finds the row moved.
+ */
+function writeNow(
+  ctx: WriteContext,
+  id: string,
+  first: WritePlan,
+  profile: ProfilePatch,
+  admin: AdminPatch,
+  { sql, written, now }: { sql: SyncSql; written: Map<string, unknown>; now: Date },
+): Written | typeof NOT_NOW {
+  const latest = written.get(id) as UserRow | undefined;
+  let plan = latest ? planWrite(ctx, latest, profile, admin) : first;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (plan.noop) return plan.noop;
+    if (locksOut(plan.snapshot, plan.changes)) return NOT_NOW; // sessions to end: the full path
+    const updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, plan.snapshot, plan.changes, now));
+    if (updated) {
+      written.set(id, updated);
+      const history = insertHistoryEntry(historyEntry(ctx, id, plan.changes, now));
+      sql.rows(history.sql, history.params);
+      return writtenUser(updated);
+    }
+    plan = planWrite(ctx, findUserByIdNow(sql, id), profile, admin);
+  }
+  return NOT_NOW;
 }
 
 const writtenUser = (row: UserRow): Written => served(toUserObject(row));
