@@ -61,8 +61,6 @@ export interface SyncWriter {
   sql: SyncSql;
   /** True while a transaction, anyone's, is open on the connection. */
   inTransaction(): boolean;
-  /** Transaction control: not counted as statements. */
-  control(statement: ControlStatement): void;
   /** The writes of one turn of the event loop, committed together (transactionNow). */
   group: GroupCommit;
 }
@@ -166,8 +164,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       onDisk && options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer.onError) : null;
     const reader = onDisk ? openSqliteReader(file, { busyTimeoutMs }) : null;
     const writerInTransaction = () => writer.handle.inTransaction;
-    const control = (statement: ControlStatement) => writer.statement(statement).run();
-    const group = new GroupCommit({ run: control, inTransaction: writerInTransaction });
+    const group = new GroupCommit({
+      // Transaction control, not counted as statements.
+      run: (statement: ControlStatement) => writer.statement(statement).run(),
+      inTransaction: writerInTransaction,
+    });
     // Whatever Kysely runs (Better Auth, runInTransaction, the rest of the app) commits an open
     // group first: it must neither join that transaction nor find it in its way.
     const db = new Kysely<DB>({
@@ -186,7 +187,6 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       syncWriter: {
         sql: writerSql,
         inTransaction: writerInTransaction,
-        control,
         group,
       },
       queries,
