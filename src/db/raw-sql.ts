@@ -30,10 +30,7 @@ export function sqliteSyncSql(connection: SqliteConnection, queries: QueryCounte
   return {
     rows<R>(sql: string, params: readonly unknown[]) {
       queries.record();
-      const statement = connection.statement(sql);
-      if (statement.reader) return statement.all(...params) as R[];
-      statement.run(...params);
-      return [];
+      return connection.rows<R>(sql, params);
     },
   };
 }

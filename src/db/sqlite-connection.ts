@@ -14,25 +14,67 @@ const STATEMENT_CACHE_SIZE = 256;
 /** One better-sqlite3 connection and its prepared statements, kept per SQL text. */
 export interface SqliteConnection {
   handle: SQLite.Database;
+  /** The statement as better-sqlite3 prepares it (rows as objects): Kysely's and transaction control. */
   statement(sql: string): SQLite.Statement;
+  /** The hot path's: runs `sql`, rows built from arrays (see `toObjects`); [] for a statement without rows. */
+  rows<R>(sql: string, params: readonly unknown[]): R[];
   close(): void;
 }
 
+/** A prepared statement in raw mode (rows as arrays) and its result's column names. */
+interface RawStatement {
+  statement: SQLite.Statement;
+  columns: string[] | null;
+}
+
+// better-sqlite3 builds each row object in C++, a property at a time (a user row has 38
+// columns): 14-21 µs for the authentication read against 9 µs as an array turned into an object
+// here, where every row of a statement gets the same shape. Same objects: plain, the last of two
+// equal column names wins. The hot path's reads and its UPDATE … RETURNING run this way.
+function toObjects<R>(arrays: unknown[][], columns: string[]): R[] {
+  const rows = new Array<R>(arrays.length);
+  for (let i = 0; i < arrays.length; i++) {
+    const values = arrays[i] as unknown[];
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j] as string] = values[j];
+    rows[i] = row as R;
+  }
+  return rows;
+}
+
+function cached<T>(cache: Map<string, T>, sql: string, prepare: () => T): T {
+  let entry = cache.get(sql);
+  if (entry === undefined) {
+    entry = prepare();
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, entry);
+  }
+  return entry;
+}
+
 function withStatementCache(handle: SQLite.Database): SqliteConnection {
+  // Two caches: Kysely shares the first and expects objects, so a statement's mode never changes.
   const statements = new Map<string, SQLite.Statement>();
+  const rawStatements = new Map<string, RawStatement>();
+  const prepareRaw = (sql: string): RawStatement => {
+    const statement = handle.prepare(sql);
+    if (!statement.reader) return { statement, columns: null };
+    return { statement: statement.raw(true), columns: statement.columns().map((column) => column.name) };
+  };
   return {
     handle,
-    statement(sql) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = handle.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
-        statements.set(sql, statement);
+    statement: (sql) => cached(statements, sql, () => handle.prepare(sql)),
+    rows<R>(sql: string, params: readonly unknown[]): R[] {
+      const { statement, columns } = cached(rawStatements, sql, () => prepareRaw(sql));
+      if (columns === null) {
+        statement.run(...params);
+        return [];
       }
-      return statement;
+      return toObjects<R>(statement.all(...params) as unknown[][], columns);
     },
     close() {
       statements.clear();
+      rawStatements.clear();
       handle.close();
     },
   };
