@@ -63,12 +63,12 @@ const SUSPECTS = [
     (f, leaf) => leaf && f.functionName === "executeQuery" && /sqlite-driver/.test(f.url),
   ],
   [
-    "SQLite executing the hot path's statements (self time of raw-sql.js `rows`)",
-    (f, leaf) => leaf && f.functionName === "rows" && /dist\/db\/raw-sql\.js$/.test(f.url),
+    "SQLite executing the hot path's statements (self time of sqlite-connection.js `rows`)",
+    (f, leaf) => leaf && f.functionName === "rows" && /dist\/db\/sqlite-connection\.js$/.test(f.url),
   ],
   [
-    "SQLite BEGIN IMMEDIATE / COMMIT of the hot path (self time of database.js `control`)",
-    (f, leaf) => leaf && f.functionName === "control" && /dist\/db\/database\.js$/.test(f.url),
+    "SQLite BEGIN IMMEDIATE / SAVEPOINT / RELEASE / COMMIT of the group commit (self time of database.js `run`)",
+    (f, leaf) => leaf && f.functionName === "run" && /dist\/db\/database\.js$/.test(f.url),
   ],
   [
     "pino logging (serialise + write)",
@@ -173,8 +173,8 @@ function markdown(summary, meta) {
       `(${meta.requests} requests, ${meta.req_per_s} req/s while profiled), samples of the load window only. ` +
       `Main thread busy ${summary.busy_ms} ms of ${summary.total_ms} ms (idle ${summary.idle_pct_of_wall} %); ` +
       "percentages are of busy time. Native calls are charged to the JS function that made them: " +
-      "the self time of `rows` (dist/db/raw-sql.js) and `control` (dist/db/database.js) is SQLite executing the hot path's " +
-      "statements and its BEGIN/COMMIT; Kysely's `SqliteConnection.executeQuery` self time is SQLite executing what still " +
+      "the self time of `rows` (dist/db/sqlite-connection.js) and `run` (dist/db/database.js) is SQLite executing the hot path's " +
+      "statements and the group commit's BEGIN/SAVEPOINT/RELEASE/COMMIT; Kysely's `SqliteConnection.executeQuery` self time is SQLite executing what still " +
       "goes through Kysely (none of a self-PATCH).",
     "",
     "Top self time by function:",
