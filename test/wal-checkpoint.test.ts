@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,6 +44,32 @@ describe("SQLite's WAL is checkpointed by the server's worker thread", () => {
       assert.equal(title, "Checkpointed");
     } finally {
       await t.close();
+    }
+  });
+
+  it("a clean close leaves the database in its one file: the WAL is folded in and removed", async (context) => {
+    if (dialect !== "sqlite") return context.skip("SQLite only");
+    // A file outside the app's own folder, which its close() removes.
+    const dir = mkdtempSync(join(tmpdir(), "valara-wal-close-"));
+    context.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "valara.db");
+    const t = await startTestApp({ DATABASE_URL: `file:${file}` });
+    let agent: Awaited<ReturnType<typeof makeUser>>;
+    try {
+      agent = await makeUser(t);
+      // The reader has read (authentication), so it holds the file open beside the writer.
+      assert.equal((await patchUser(t, "me", { title: "Folded in" }, { key: agent.key })).statusCode, 200);
+      assert.ok(existsSync(`${file}-wal`), "the WAL exists while the server runs");
+    } finally {
+      await t.close();
+    }
+    assert.equal(existsSync(`${file}-wal`), false, "no WAL left after close");
+    const sqlite = new SQLite(file, { readonly: true });
+    try {
+      const row = sqlite.prepare('select "title" from "user" where "id" = ?').get(agent.id) as { title: string };
+      assert.equal(row.title, "Folded in");
+    } finally {
+      sqlite.close();
     }
   });
 });

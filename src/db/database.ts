@@ -199,8 +199,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       close: async () => {
         group.flush();
         await checkpointer?.stop();
-        await db.destroy();
+        // The writer last: SQLite copies the WAL into the file and removes it when the last
+        // connection closes, which a read-only one cannot do (and an open reader prevents).
         reader?.close();
+        await db.destroy();
       },
     };
   }
