@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { PAGE_CACHE_KIB } from "./sqlite-connection.js";
 
 /**
  * SQLite copies its write-ahead log back into the database file (a checkpoint) on the connection
@@ -21,6 +22,7 @@ const PROGRAM = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const sqlite = new Database(workerData.file, { fileMustExist: true });
+sqlite.pragma("cache_size = -" + workerData.pageCacheKib);
 let seen = -1;
 const tick = () => {
   const version = sqlite.pragma("data_version", { simple: true });
@@ -49,7 +51,10 @@ export interface WalCheckpointer {
 /** Starts checkpointing `file`'s WAL in a worker thread; `onError` hears of failures (logged, not fatal). */
 export function startWalCheckpointer(file: string, onError: (message: string) => void): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(PROGRAM, { eval: true, workerData: { file, driver, intervalMs: INTERVAL_MS } });
+  const worker = new Worker(PROGRAM, {
+    eval: true,
+    workerData: { file, driver, intervalMs: INTERVAL_MS, pageCacheKib: PAGE_CACHE_KIB },
+  });
   // Never what keeps the process alive; shutdown stops it explicitly.
   worker.unref();
   worker.on("message", (message: { error?: string }) => onError(message.error ?? "unknown"));
