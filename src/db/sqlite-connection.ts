@@ -51,10 +51,11 @@ function toObjects<R>(arrays: unknown[][], columns: string[]): R[] {
   return rows;
 }
 
-function cached<T>(cache: Map<string, T>, sql: string, prepare: () => T): T {
+// `prepare` takes the SQL rather than closing over it: no closure made per statement run.
+function cached<T>(cache: Map<string, T>, sql: string, prepare: (sql: string) => T): T {
   let entry = cache.get(sql);
   if (entry === undefined) {
-    entry = prepare();
+    entry = prepare(sql);
     if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(sql, entry);
   }
@@ -65,6 +66,7 @@ function withStatementCache(handle: SQLite.Database): SqliteConnection {
   // Two caches: Kysely shares the first and expects objects, so a statement's mode never changes.
   const statements = new Map<string, SQLite.Statement>();
   const rawStatements = new Map<string, RawStatement>();
+  const prepareObjects = (sql: string) => handle.prepare(sql);
   const prepareRaw = (sql: string): RawStatement => {
     const statement = handle.prepare(sql);
     if (!statement.reader) return { statement, columns: null };
@@ -72,9 +74,9 @@ function withStatementCache(handle: SQLite.Database): SqliteConnection {
   };
   return {
     handle,
-    statement: (sql) => cached(statements, sql, () => handle.prepare(sql)),
+    statement: (sql) => cached(statements, sql, prepareObjects),
     rows<R>(sql: string, params: readonly unknown[]): R[] {
-      const { statement, columns } = cached(rawStatements, sql, () => prepareRaw(sql));
+      const { statement, columns } = cached(rawStatements, sql, prepareRaw);
       if (columns === null) {
         statement.run(...params);
         return [];
