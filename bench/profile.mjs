@@ -3,12 +3,16 @@
 // package/file, and inclusive time of the suspects (Kysely compile, better-sqlite3 prepare, pino, …).
 //
 //   BENCH_PROFILE_DURATION=10 BENCH_CONNECTIONS=10 BENCH_KEEP=1
+//   --postgres (or BENCH_PG=1): the server on a fresh PostgreSQL database instead of SQLite
+//   (results in profile-postgres.{json,md})
 //   node bench/profile.mjs FILE.cpuprofile   summarises an existing profile only
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import {
   assertFreshDist,
+  createPgDatabase,
   env,
   envInt,
   http,
@@ -26,6 +30,8 @@ import {
 
 const duration = envInt("BENCH_PROFILE_DURATION", 10);
 const connections = envInt("BENCH_CONNECTIONS", 10);
+const postgres = process.argv.includes("--postgres") || env("BENCH_PG", "") === "1";
+const resultName = postgres ? "profile-postgres" : "profile";
 const log = (message) => process.stderr.write(`[profile] ${message}\n`);
 
 /** Where a frame's code lives: a package, a file of ours, Node's internals, or V8/native. */
@@ -169,13 +175,15 @@ export function summarise(profile, { top = 15, window } = {}) {
 function markdown(summary, meta) {
   const lines = [];
   lines.push(
-    `Profile of \`node --cpu-prof\` with npm start's command under ${meta.connections} connections of self-PATCH for ${meta.duration} s ` +
+    `Profile of \`node --cpu-prof\` with npm start's command on ${meta.database ?? "sqlite"}, under ${meta.connections} connections of self-PATCH for ${meta.duration} s ` +
       `(${meta.requests} requests, ${meta.req_per_s} req/s while profiled), samples of the load window only. ` +
       `Main thread busy ${summary.busy_ms} ms of ${summary.total_ms} ms (idle ${summary.idle_pct_of_wall} %); ` +
-      "percentages are of busy time. Native calls are charged to the JS function that made them: " +
-      "the self time of `rows` (dist/db/sqlite-connection.js) and `run` (dist/db/database.js) is SQLite executing the hot path's " +
-      "statements and the group commit's BEGIN/SAVEPOINT/RELEASE/COMMIT; Kysely's `SqliteConnection.executeQuery` self time is SQLite executing what still " +
-      "goes through Kysely (none of a self-PATCH).",
+      "percentages are of busy time. Native calls are charged to the JS function that made them" +
+      (meta.database === "postgres"
+        ? "; PostgreSQL's own work is in its processes, not here (`npm run bench -- --postgres` splits the CPU)."
+        : ": the self time of `rows` (dist/db/sqlite-connection.js) and `run` (dist/db/database.js) is SQLite executing the hot path's " +
+          "statements and the group commit's BEGIN/SAVEPOINT/RELEASE/COMMIT; Kysely's `SqliteConnection.executeQuery` self time is SQLite executing what still " +
+          "goes through Kysely (none of a self-PATCH)."),
     "",
     "Top self time by function:",
     "",
@@ -204,9 +212,12 @@ async function profileRun() {
   const dir = join(tmp, "project");
   const profDir = join(tmp, "prof");
   mkdirSync(dir, { recursive: true });
-  const url = `file:${join(dir, "valara.db")}`;
+  const pgDatabase = postgres ? await createPgDatabase("valara_bench_profile") : null;
+  const url = pgDatabase?.url ?? `file:${join(dir, "valara.db")}`;
+  // README, "PostgreSQL and several instances": a shared BETTER_AUTH_SECRET.
+  const secretEnv = postgres ? { BETTER_AUTH_SECRET: randomBytes(32).toString("base64") } : {};
   try {
-    const extraEnv = { DATABASE_URL: url };
+    const extraEnv = { DATABASE_URL: url, ...secretEnv };
     const user = await valara(["users", "create", "--email", "bench@example.com", "--name", "Bench User"], {
       cwd: dir,
       extraEnv,
@@ -215,6 +226,7 @@ async function profileRun() {
     const { server, base } = await startProjectServer({
       dir,
       databaseUrl: url,
+      extraEnv: secretEnv,
       nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
     });
     const request = {
@@ -242,17 +254,25 @@ async function profileRun() {
     return {
       profile,
       window: [from, to],
-      meta: { duration, connections, requests: result.requests, req_per_s: result.req_per_s, p99_ms: result.p99_ms },
+      meta: {
+        database: postgres ? "postgres" : "sqlite",
+        duration,
+        connections,
+        requests: result.requests,
+        req_per_s: result.req_per_s,
+        p99_ms: result.p99_ms,
+      },
     };
   } finally {
     await stopAll();
+    await pgDatabase?.drop();
     if (env("BENCH_KEEP", "") !== "1") rmSync(tmp, { recursive: true, force: true });
     else log(`kept ${tmp}`);
   }
 }
 
 async function main() {
-  const given = process.argv[2];
+  const given = process.argv.slice(2).find((arg) => !arg.startsWith("--"));
   const { profile, meta, window } = given
     ? {
         profile: JSON.parse(readFileSync(given, "utf8")),
@@ -263,13 +283,11 @@ async function main() {
   const text = markdown(summary, meta);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
-    join(RESULTS_DIR, "profile.json"),
+    join(RESULTS_DIR, `${resultName}.json`),
     `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...meta, ...summary }, null, 2)}\n`,
   );
-  writeFileSync(join(RESULTS_DIR, "profile.md"), `${text}\n`);
-  process.stdout.write(
-    `${text}\n\nwrote ${relative(ROOT, join(RESULTS_DIR, "profile.json"))}, ${relative(ROOT, join(RESULTS_DIR, "profile.md"))}\n`,
-  );
+  writeFileSync(join(RESULTS_DIR, `${resultName}.md`), `${text}\n`);
+  process.stdout.write(`${text}\n\nwrote ${relative(ROOT, join(RESULTS_DIR, resultName))}.{json,md}\n`);
 }
 
 main().catch((error) => {

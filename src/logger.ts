@@ -9,6 +9,7 @@ const REDACTED_PATHS = [
   "headers.authorization",
   "headers.cookie",
   'headers["x-api-key"]',
+  'headers["set-cookie"]',
   "key",
   "token",
   "password",
