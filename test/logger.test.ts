@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { createLogger } from "../src/logger.js";
+import { createTestDatabase } from "./support/harness.js";
 
 const captured = (log: (logger: ReturnType<typeof createLogger>) => void): string => {
   const lines: string[] = [];
@@ -36,5 +43,79 @@ describe("createLogger: credentials are redacted wherever our log calls put them
     // What is not a credential is still there.
     assert.match(line, /"method":"GET"/);
     assert.match(line, /bad request/);
+  });
+});
+
+describe("the server's log destination", () => {
+  // A request line is ~300 bytes; a pipe holds 64 KB and Node's stream buffer 16 KB more, so a
+  // server that wrote synchronously into a pipe nobody reads would stop after ~250 requests.
+  it("keeps serving when nobody reads its stdout pipe (and writes lines into a file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "valara-logdest-"));
+    const database = await createTestDatabase(dir);
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "info",
+      PORT: "0",
+      HOST: "127.0.0.1",
+    };
+    const stopped = (child: ChildProcess) => new Promise((resolve) => child.on("exit", resolve));
+    const listening = (stream: Readable | null) =>
+      new Promise<string>((resolve, reject) => {
+        let printed = "";
+        const onData = (chunk: Buffer) => {
+          printed += chunk.toString();
+          const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
+          if (!url) return;
+          stream?.off("data", onData);
+          stream?.pause(); // from here on, nobody reads the pipe
+          resolve(url);
+        };
+        stream?.on("data", onData);
+        setTimeout(() => reject(new Error(`no "Server listening" line: ${printed}`)), 30_000).unref();
+      });
+    const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      env,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const serverStopped = stopped(server);
+    try {
+      const base = await listening(server.stdout);
+      let answered = 0;
+      for (let i = 0; i < 2_000; i++) {
+        const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        await response.text();
+        if (response.status === 200) answered++;
+      }
+      assert.equal(answered, 2_000);
+    } finally {
+      server.kill("SIGKILL");
+      await serverStopped;
+    }
+    // Into a file, the lines are there (written synchronously, so even after SIGKILL).
+    const logFile = join(dir, "server.log");
+    const out = openSync(logFile, "w");
+    const filed = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      env,
+      stdio: ["ignore", out, "ignore"],
+    });
+    closeSync(out);
+    const filedStopped = stopped(filed);
+    try {
+      let base: string | undefined;
+      for (let tries = 0; !base && tries < 300; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+      }
+      assert.ok(base, "the server wrote its listening line into the file");
+      for (let i = 0; i < 3; i++) await (await fetch(`${base}/healthz`)).text();
+    } finally {
+      filed.kill("SIGKILL");
+      await filedStopped;
+    }
+    assert.equal(readFileSync(logFile, "utf8").match(/"msg":"request completed"/g)?.length, 3);
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
