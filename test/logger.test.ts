@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import type { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { createLogger } from "../src/logger.js";
 import { createTestDatabase } from "./support/harness.js";
+import { LISTENING_LINE, spawnServer } from "./support/server-process.js";
 
 const captured = (log: (logger: ReturnType<typeof createLogger>) => void): string => {
   const lines: string[] = [];
@@ -47,26 +48,25 @@ describe("createLogger: credentials are redacted wherever our log calls put them
 });
 
 describe("the server's log destination", () => {
+  const stopped = (child: ChildProcess) => new Promise((resolve) => child.on("exit", resolve));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+
   // A request line is ~300 bytes; a pipe holds 64 KB and Node's stream buffer 16 KB more, so a
   // server that wrote synchronously into a pipe nobody reads would stop after ~250 requests.
-  it("keeps serving when nobody reads its stdout pipe (and writes lines into a file)", async () => {
+  it("keeps serving when nobody reads its stdout pipe (and writes lines into a file)", async (context) => {
     const dir = mkdtempSync(join(tmpdir(), "valara-logdest-"));
     const database = await createTestDatabase(dir);
-    const env = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
-      LOG_LEVEL: "info",
-      PORT: "0",
-      HOST: "127.0.0.1",
-    };
-    const stopped = (child: ChildProcess) => new Promise((resolve) => child.on("exit", resolve));
+    context.after(async () => {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const env = { DATABASE_URL: database.url, BETTER_AUTH_SECRET: randomBytes(32).toString("base64") };
     const listening = (stream: Readable | null) =>
       new Promise<string>((resolve, reject) => {
         let printed = "";
         const onData = (chunk: Buffer) => {
           printed += chunk.toString();
-          const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
+          const url = LISTENING_LINE.exec(printed)?.[1];
           if (!url) return;
           stream?.off("data", onData);
           stream?.pause(); // from here on, nobody reads the pipe
@@ -75,10 +75,7 @@ describe("the server's log destination", () => {
         stream?.on("data", onData);
         setTimeout(() => reject(new Error(`no "Server listening" line: ${printed}`)), 30_000).unref();
       });
-    const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      env,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    const server = spawnServer(env, ["ignore", "pipe", "ignore"]);
     const serverStopped = stopped(server);
     try {
       const base = await listening(server.stdout);
@@ -95,30 +92,23 @@ describe("the server's log destination", () => {
     }
     // Into a file, the lines are there.
     const logFile = join(dir, "server.log");
+    const logged = () => readFileSync(logFile, "utf8");
     const out = openSync(logFile, "w");
-    const filed = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      env,
-      stdio: ["ignore", out, "ignore"],
-    });
+    const filed = spawnServer(env, ["ignore", out, "ignore"]);
     closeSync(out);
     const filedStopped = stopped(filed);
     try {
-      let base: string | undefined;
-      for (let tries = 0; !base && tries < 300; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(logFile, "utf8"))?.[1];
-      }
+      for (let tries = 0; !LISTENING_LINE.test(logged()) && tries < 600; tries++) await pause();
+      const base = LISTENING_LINE.exec(logged())?.[1];
       assert.ok(base, "the server wrote its listening line into the file");
       for (let i = 0; i < 3; i++) await (await fetch(`${base}/healthz`)).text();
       // A request's line is written once its response has gone, so the last may trail the answer.
-      const lines = () => readFileSync(logFile, "utf8").match(/"msg":"request completed"/g)?.length ?? 0;
-      for (let tries = 0; lines() < 3 && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const lines = () => logged().match(/"msg":"request completed"/g)?.length ?? 0;
+      for (let tries = 0; lines() < 3 && tries < 100; tries++) await pause();
       assert.equal(lines(), 3);
     } finally {
       filed.kill("SIGKILL");
       await filedStopped;
     }
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 });

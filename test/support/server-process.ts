@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { createApiKey } from "../../src/cli/api-keys.commands.js";
 import { createUser } from "../../src/cli/users.commands.js";
 import { loadConfig } from "../../src/config.js";
@@ -15,19 +15,29 @@ export interface ServerProcess {
   output(): string;
 }
 
+/** The line a server prints once it listens; group 1 is its base URL. */
+export const LISTENING_LINE = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+
+/**
+ * Spawns `src/server.ts` as `npm start` runs it, with `env`, on a port the system picks, at info
+ * level (readiness is read from the listening line), its stdout and stderr as `stdio` says.
+ */
+export function spawnServer(env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    env: { ...process.env, ...env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1" },
+    stdio,
+  });
+}
+
 /** Starts `src/server.ts` with `env` on a port the system picks, and resolves once it listens. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    // Info level: readiness is read from the "Server listening" line.
-    env: { ...process.env, ...env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnServer(env, ["ignore", "pipe", "pipe"]);
   let printed = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       printed += chunk.toString();
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
+      const listening = LISTENING_LINE.exec(printed);
       if (listening?.[1]) resolve({ child, baseUrl: listening[1], exited, output: () => printed });
     };
     child.stdout?.on("data", onData);
