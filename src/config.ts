@@ -1,5 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { DEFAULT_LOG_BUFFER_BYTES } from "./logger.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const RateLimit = Type.Integer({ minimum: 0, maximum: 1_000_000 });
@@ -24,6 +25,7 @@ export const ConfigSchema = Type.Object({
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: "info" },
   ),
+  LOG_BUFFER_BYTES: Type.Integer({ minimum: 65_536, maximum: 1_073_741_824, default: DEFAULT_LOG_BUFFER_BYTES }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal("normal"), Type.Literal("full")], { default: "normal" }),
@@ -61,6 +63,8 @@ export interface Config {
   /** Fastify's trustProxy: "true", a hop count, or addresses/CIDRs (comma-separated). */
   trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   logLevel: string;
+  /** The most log output held in memory for a stdout reader that is behind; beyond it lines are dropped. */
+  logBufferBytes: number;
   roles: string[];
   adminRoles: string[];
 }
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: raw.CORS_ORIGINS ? raw.CORS_ORIGINS.split(",") : [],
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     logLevel: raw.LOG_LEVEL,
+    logBufferBytes: raw.LOG_BUFFER_BYTES,
     roles,
     adminRoles,
   };

@@ -39,14 +39,65 @@ function stdoutIsFile(): boolean {
   }
 }
 
+/** Log lines dropped because stdout was not read fast enough (process-wide: there is one stdout). */
+let droppedLines = 0;
+export const logLinesDropped = (): number => droppedLines;
+
+const lineCount = (data: string | Buffer) => {
+  let lines = 0;
+  for (let at = data.indexOf("\n"); at !== -1; at = data.indexOf("\n", at + 1)) lines++;
+  return Math.max(lines, 1);
+};
+
+/**
+ * pino's background writer, with a cap on what may wait in memory for a slow reader: beyond
+ * `bufferBytes`, lines are dropped and counted (`valara_log_lines_dropped_total`) rather than
+ * piling up until the process runs out of memory. Once the reader has caught up, one warning
+ * says how many were lost.
+ */
+function backgroundStdout(bufferBytes: number, getLogger: () => Logger) {
+  const stream = pino.destination({ sync: false, maxLength: bufferBytes });
+  let unreported = 0;
+  stream.on("drop", (data: string | Buffer) => {
+    const lines = lineCount(data);
+    droppedLines += lines;
+    unreported += lines;
+  });
+  stream.on("drain", () => {
+    if (unreported === 0) return;
+    const dropped = unreported;
+    unreported = 0;
+    getLogger().warn({ dropped }, "log lines dropped: stdout was not read fast enough");
+  });
+  return stream;
+}
+
+export interface LoggerOptions {
+  /** Where lines go instead of stdout (tests, the CLI's stderr). */
+  destination?: pino.DestinationStream;
+  /** The most log output kept in memory for a stdout pipe, socket or terminal that is not read. */
+  bufferBytes?: number;
+}
+
+/** 16 MiB: about 50,000 request lines, ten seconds of full load, before lines are dropped. */
+export const DEFAULT_LOG_BUFFER_BYTES = 16 * 1024 * 1024;
+
 /**
  * The process logger: pino, JSON lines on stdout, secrets redacted. Into a file, each line is
  * written at once: nothing is lost if the process dies, and it is cheaper than pino's default,
  * which hands every line to libuv's thread pool (17 µs of CPU per line, 9 % of a PATCH, measured
- * in BENCHMARKS.md). Into a pipe, a socket or a terminal, pino's default stays: lines queue in
- * memory while the reader is behind, and the server goes on serving.
+ * in BENCHMARKS.md). Into a pipe, a socket or a terminal, lines are written in the background:
+ * they wait in memory (up to `bufferBytes`) while the reader is behind, and the server goes on
+ * serving.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  const stream = destination ?? (stdoutIsFile() ? pino.destination({ dest: 1, sync: true }) : undefined);
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, stream);
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const { destination, bufferBytes = DEFAULT_LOG_BUFFER_BYTES } = options;
+  let logger: Logger | undefined;
+  const stream =
+    destination ??
+    (stdoutIsFile()
+      ? pino.destination({ dest: 1, sync: true })
+      : backgroundStdout(bufferBytes, () => logger as Logger));
+  logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, stream);
+  return logger;
 }

@@ -15,7 +15,7 @@ export async function serve(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { bufferBytes: config.logBufferBytes });
   const services = openServices(config, logger);
   const { applied } = await services.migrate();
   if (applied.length > 0) logger.info({ applied }, "database migrated");

@@ -200,7 +200,7 @@ describe("API8: secrets never reach the log", () => {
     const database = await createTestDatabase(dir);
     const secret = `signing-${randomBytes(24).toString("hex")}`;
     const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: "trace", BETTER_AUTH_SECRET: secret });
-    const logger = createLogger(config.logLevel, { write: (line: string) => void lines.push(line) });
+    const logger = createLogger(config.logLevel, { destination: { write: (line: string) => void lines.push(line) } });
     const services = openServices(config, logger);
     await services.migrate();
     const app = await buildApp({ services, logger });

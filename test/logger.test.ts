@@ -6,13 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { describe, it } from "node:test";
-import { createLogger } from "../src/logger.js";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { createLogger, DEFAULT_LOG_BUFFER_BYTES } from "../src/logger.js";
 import { createTestDatabase } from "./support/harness.js";
 import { LISTENING_LINE, spawnServer } from "./support/server-process.js";
 
 const captured = (log: (logger: ReturnType<typeof createLogger>) => void): string => {
   const lines: string[] = [];
-  log(createLogger("trace", { write: (line: string) => void lines.push(line) }));
+  log(createLogger("trace", { destination: { write: (line: string) => void lines.push(line) } }));
   return lines.join("");
 };
 
@@ -47,20 +48,42 @@ describe("createLogger: credentials are redacted wherever our log calls put them
   });
 });
 
+describe("LOG_BUFFER_BYTES", () => {
+  it("defaults to 16 MiB and refuses what is not a number of bytes from 64 KiB to 1 GiB", () => {
+    const base = { DATABASE_URL: "file:/nonexistent/valara.db" };
+    assert.equal(loadConfig(base).logBufferBytes, DEFAULT_LOG_BUFFER_BYTES);
+    assert.equal(DEFAULT_LOG_BUFFER_BYTES, 16 * 1024 * 1024);
+    assert.equal(loadConfig({ ...base, LOG_BUFFER_BYTES: "65536" }).logBufferBytes, 65_536);
+    for (const value of ["1000", "lots", "2147483648", "-65536"]) {
+      assert.throws(
+        () => loadConfig({ ...base, LOG_BUFFER_BYTES: value }),
+        (error: unknown) => error instanceof ConfigError && /LOG_BUFFER_BYTES/.test(error.message),
+        value,
+      );
+    }
+  });
+});
+
 describe("the server's log destination", () => {
   const stopped = (child: ChildProcess) => new Promise((resolve) => child.on("exit", resolve));
   const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   // A request line is ~300 bytes; a pipe holds 64 KB and Node's stream buffer 16 KB more, so a
   // server that wrote synchronously into a pipe nobody reads would stop after ~250 requests.
-  it("keeps serving when nobody reads its stdout pipe (and writes lines into a file)", async (context) => {
+  // With the smallest buffer allowed (64 KiB), 2,000 lines overflow it: they are dropped and
+  // counted, not kept, and once the pipe is read again one warning says how many went.
+  it("keeps serving when nobody reads its stdout pipe, drops what overflows its buffer and says so (and writes lines into a file)", async (context) => {
     const dir = mkdtempSync(join(tmpdir(), "valara-logdest-"));
     const database = await createTestDatabase(dir);
     context.after(async () => {
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
     });
-    const env = { DATABASE_URL: database.url, BETTER_AUTH_SECRET: randomBytes(32).toString("base64") };
+    const env = {
+      DATABASE_URL: database.url,
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+      LOG_BUFFER_BYTES: "65536",
+    };
     const listening = (stream: Readable | null) =>
       new Promise<string>((resolve, reject) => {
         let printed = "";
@@ -86,6 +109,21 @@ describe("the server's log destination", () => {
         if (response.status === 200) answered++;
       }
       assert.equal(answered, 2_000);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const dropped = Number(/^valara_log_lines_dropped_total (\d+)$/m.exec(metrics)?.[1]);
+      assert.ok(
+        dropped > 1_000,
+        `valara_log_lines_dropped_total ${dropped}: 2,000 lines of ~300 bytes overflow 64 KiB`,
+      );
+      // The reader is back: what was kept arrives, then the warning.
+      let printed = "";
+      server.stdout?.on("data", (chunk: Buffer) => {
+        printed += chunk.toString();
+      });
+      server.stdout?.resume();
+      const warning = () => /"dropped":(\d+),"msg":"log lines dropped: stdout was not read fast enough"/.exec(printed);
+      for (let tries = 0; !warning() && tries < 200; tries++) await pause();
+      assert.ok(Number(warning()?.[1]) >= dropped, `a warning with the count: ${printed.slice(-500)}`);
     } finally {
       server.kill("SIGKILL");
       await serverStopped;

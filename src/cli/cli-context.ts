@@ -9,7 +9,7 @@ export async function withServices<T>(
 ): Promise<T> {
   const config = loadConfig();
   // Logs go to stderr so that `--json` output on stdout stays one JSON object.
-  const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
+  const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, { destination: process.stderr });
   const services = openServices(config, logger, { cli: true });
   try {
     if (migrate) await services.migrate();

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { logLinesDropped } from "../logger.js";
 
 type HttpLabel = "method" | "route" | "status";
 
@@ -21,6 +22,16 @@ function sharedProcessMetrics(): Registry {
   if (!processMetrics) {
     processMetrics = new Registry();
     collectDefaultMetrics({ register: processMetrics });
+    // There is one stdout per process, so this one is the process's too.
+    new Counter({
+      name: "valara_log_lines_dropped_total",
+      help: "Log lines dropped because stdout (a pipe, socket or terminal) was not read fast enough",
+      registers: [processMetrics],
+      collect() {
+        this.reset();
+        this.inc(logLinesDropped());
+      },
+    });
   }
   return processMetrics;
 }

@@ -95,7 +95,7 @@ export async function startTestApp(
       BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
       ...env,
     });
-    const logger = createLogger(config.logLevel, logDestination);
+    const logger = createLogger(config.logLevel, { destination: logDestination });
     const services = openServices(config, logger);
     let app: FastifyInstance;
     try {
