@@ -83,16 +83,27 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const known = Object.keys(ConfigSchema.properties);
+  const known = Object.keys(ConfigSchema.properties) as (keyof typeof ConfigSchema.properties)[];
   const picked: Record<string, unknown> = {};
+  // TypeBox's conversion reads "3e3" as 3, "3000.5" as 3000 and "0x10" as 16: a number of
+  // milliseconds or a port must be written in plain digits, or it is refused.
+  const notDigits: string[] = [];
   for (const key of known) {
     const value = env[key];
-    if (value !== undefined && value !== "") picked[key] = value;
+    if (value === undefined || value === "") continue;
+    if (ConfigSchema.properties[key].type === "integer" && !/^\d+$/.test(value.trim())) {
+      notDigits.push(`${key}: expected a whole number in digits, got "${value}"`);
+    } else {
+      picked[key] = value;
+    }
   }
   const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
-  const problems = [...Value.Errors(ConfigSchema, converted)].map(
-    (error) => `${error.path.slice(1) || "config"}: ${error.message}`,
-  );
+  const problems = [
+    ...notDigits,
+    ...[...Value.Errors(ConfigSchema, converted)].map(
+      (error) => `${error.path.slice(1) || "config"}: ${error.message}`,
+    ),
+  ];
   const raw = converted as RawConfig;
   const production = raw.NODE_ENV === "production";
   if (production && !raw.BETTER_AUTH_SECRET) problems.push("BETTER_AUTH_SECRET: required when NODE_ENV=production");

@@ -160,6 +160,27 @@ describe("API8: what responses give away", () => {
   });
 });
 
+describe("API8: numbers in the environment are plain digits", () => {
+  // TypeBox's conversion alone read "1e4" as 1 and "0x10" as 16: REQUEST_TIMEOUT_MS=1e4 would have
+  // given every request a 1 ms budget.
+  it("refuses exponents, fractions, hex and signs in every integer variable, naming it", () => {
+    const base = { DATABASE_URL: "file:/nonexistent/valara.db" };
+    const integers = ["PORT", "RATE_LIMIT_WRITE", "REQUEST_TIMEOUT_MS", "SHUTDOWN_DRAIN_MS", "LOG_BUFFER_BYTES"];
+    for (const name of integers) {
+      for (const value of ["1e5", "70000.5", "0x10000", "+70000", "-1"]) {
+        assert.throws(
+          () => loadConfig({ ...base, [name]: value }),
+          (error: unknown) =>
+            error instanceof ConfigError && error.message.includes(`${name}: expected a whole number in digits`),
+          `${name}=${value}`,
+        );
+      }
+    }
+    const ok = loadConfig({ ...base, PORT: " 8080 ", REQUEST_TIMEOUT_MS: "10000", LOG_BUFFER_BYTES: "70000" });
+    assert.deepEqual([ok.port, ok.requestTimeoutMs, ok.logBufferBytes], [8080, 10_000, 70_000]);
+  });
+});
+
 describe("API8: production refuses to start without a secret", () => {
   it("loadConfig throws a ConfigError naming BETTER_AUTH_SECRET (unset, empty, too short)", () => {
     const base = { NODE_ENV: "production", DATABASE_URL: "file:/nonexistent/valara.db" };
