@@ -55,7 +55,7 @@ const lineCount = (data: string | Buffer) => {
  * piling up until the process runs out of memory. Once the reader has caught up, one warning
  * says how many were lost.
  */
-function backgroundStdout(bufferBytes: number, getLogger: () => Logger) {
+function backgroundStdout(bufferBytes: number, reportDropped: (dropped: number) => void) {
   const stream = pino.destination({ sync: false, maxLength: bufferBytes });
   let unreported = 0;
   stream.on("drop", (data: string | Buffer) => {
@@ -67,7 +67,7 @@ function backgroundStdout(bufferBytes: number, getLogger: () => Logger) {
     if (unreported === 0) return;
     const dropped = unreported;
     unreported = 0;
-    getLogger().warn({ dropped }, "log lines dropped: stdout was not read fast enough");
+    reportDropped(dropped);
   });
   return stream;
 }
@@ -92,12 +92,11 @@ export const DEFAULT_LOG_BUFFER_BYTES = 16 * 1024 * 1024;
  */
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const { destination, bufferBytes = DEFAULT_LOG_BUFFER_BYTES } = options;
-  let logger: Logger | undefined;
+  const reportDropped = (dropped: number) =>
+    logger.warn({ dropped }, "log lines dropped: stdout was not read fast enough");
   const stream =
     destination ??
-    (stdoutIsFile()
-      ? pino.destination({ dest: 1, sync: true })
-      : backgroundStdout(bufferBytes, () => logger as Logger));
-  logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, stream);
+    (stdoutIsFile() ? pino.destination({ dest: 1, sync: true }) : backgroundStdout(bufferBytes, reportDropped));
+  const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, stream);
   return logger;
 }
