@@ -1,6 +1,7 @@
 // Shared helpers of the benchmark: child servers, readiness, RSS sampling, autocannon rounds,
 // exact latency percentiles, the project's CLI, and staleness of dist/.
 import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -356,6 +357,15 @@ export async function dbQueriesTotal(base) {
 /** A unique text value per call, never repeated across the process (so every PATCH changes something). */
 let counter = 0;
 export const nextValue = (prefix) => `${prefix} ${process.pid}-${++counter}`;
+
+/**
+ * README, "PostgreSQL and several instances": on PostgreSQL every process (server and CLI) shares
+ * an exported BETTER_AUTH_SECRET; on SQLite the development secret is generated beside the
+ * database file, as `npm start` does. The variables to add for `databaseUrl`.
+ */
+export function secretEnvFor(databaseUrl) {
+  return databaseUrl.startsWith("postgres") ? { BETTER_AUTH_SECRET: randomBytes(32).toString("base64") } : {};
+}
 
 /** The project's server exactly as `npm start` runs it, with only the bench's variables changed. */
 export function projectEnv(databaseUrl, port) {

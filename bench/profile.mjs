@@ -6,7 +6,6 @@
 //   --postgres (or BENCH_PG=1): the server on a fresh PostgreSQL database instead of SQLite
 //   (results in profile-postgres.{json,md})
 //   node bench/profile.mjs FILE.cpuprofile   summarises an existing profile only
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -22,6 +21,7 @@ import {
   RESULTS_DIR,
   ROOT,
   round1,
+  secretEnvFor,
   startProjectServer,
   stopAll,
   valara,
@@ -214,8 +214,7 @@ async function profileRun() {
   mkdirSync(dir, { recursive: true });
   const pgDatabase = postgres ? await createPgDatabase("valara_bench_profile") : null;
   const url = pgDatabase?.url ?? `file:${join(dir, "valara.db")}`;
-  // README, "PostgreSQL and several instances": a shared BETTER_AUTH_SECRET.
-  const secretEnv = postgres ? { BETTER_AUTH_SECRET: randomBytes(32).toString("base64") } : {};
+  const secretEnv = secretEnvFor(url);
   try {
     const extraEnv = { DATABASE_URL: url, ...secretEnv };
     const user = await valara(["users", "create", "--email", "bench@example.com", "--name", "Bench User"], {

@@ -32,6 +32,7 @@ import {
   round1,
   round2,
   round3,
+  secretEnvFor,
   startProjectServer,
   stopAll,
   valara,
@@ -54,11 +55,7 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 /** A: the project. Users and keys are made with its CLI, as a user would. */
 async function setupProject(dir, databaseUrl, label) {
   mkdirSync(dir, { recursive: true });
-  // README, "PostgreSQL and several instances": export a BETTER_AUTH_SECRET (on SQLite the
-  // development secret is generated beside the database file, as `npm start` does).
-  const secretEnv = databaseUrl.startsWith("postgres")
-    ? { BETTER_AUTH_SECRET: randomBytes(32).toString("base64") }
-    : {};
+  const secretEnv = secretEnvFor(databaseUrl);
   const extraEnv = { DATABASE_URL: databaseUrl, ...secretEnv };
   const user = await valara(["users", "create", "--email", "bench@example.com", "--name", "Bench User"], {
     cwd: dir,

@@ -43,12 +43,6 @@ function stdoutIsFile(): boolean {
 let droppedLines = 0;
 export const logLinesDropped = (): number => droppedLines;
 
-const lineCount = (data: string | Buffer) => {
-  let lines = 0;
-  for (let at = data.indexOf("\n"); at !== -1; at = data.indexOf("\n", at + 1)) lines++;
-  return Math.max(lines, 1);
-};
-
 /**
  * pino's background writer, with a cap on what may wait in memory for a slow reader: beyond
  * `bufferBytes`, lines are dropped and counted (`valara_log_lines_dropped_total`) rather than
@@ -58,10 +52,10 @@ const lineCount = (data: string | Buffer) => {
 function backgroundStdout(bufferBytes: number, reportDropped: (dropped: number) => void) {
   const stream = pino.destination({ sync: false, maxLength: bufferBytes });
   let unreported = 0;
-  stream.on("drop", (data: string | Buffer) => {
-    const lines = lineCount(data);
-    droppedLines += lines;
-    unreported += lines;
+  // pino writes one line per write, and a dropped write is dropped whole: one line each.
+  stream.on("drop", () => {
+    droppedLines++;
+    unreported++;
   });
   stream.on("drain", () => {
     if (unreported === 0) return;
