@@ -1,17 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { authRoutes } from "./auth/auth.routes.js";
+import { AUTH_SCHEMAS } from "./auth/auth.schemas.js";
 import { authenticatePlugin } from "./auth/authenticate.plugin.js";
 import { AppError } from "./errors/app-error.js";
 import { answerClientError, errorHandlerPlugin, sendError } from "./errors/error-handler.js";
 import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
-import { historyRoutes } from "./history/history.routes.js";
+import { HistoryEntrySchema, HistoryPageSchema, historyRoutes } from "./history/history.routes.js";
 import { drainPlugin } from "./http/drain.plugin.js";
+import { useJsonBodies } from "./http/json-body.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
 import { OneLinePerRequest } from "./http/request-log.js";
 import { securityHeadersPlugin } from "./http/security-headers.plugin.js";
-import { schemaValidator } from "./http/validator.js";
+import { createSchemaValidator } from "./http/validator.js";
 import { idempotencySweeperPlugin } from "./idempotency/idempotency-sweeper.plugin.js";
 import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
@@ -19,7 +21,7 @@ import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
 import type { Services } from "./services.js";
 import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
-import { usersListRoutes } from "./users/users-list.routes.js";
+import { UserPageSchema, usersListRoutes } from "./users/users-list.routes.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -59,25 +61,29 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     },
     clientErrorHandler: answerClientError,
   });
-  app.setValidatorCompiler(schemaValidator);
-  // Only JSON bodies are accepted (415 otherwise); JSON Merge Patch's media type is JSON too.
+  // Only JSON bodies are accepted (415 otherwise).
   app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser(
-    "application/merge-patch+json",
-    { parseAs: "string" },
-    app.getDefaultJsonParser("ignore", "ignore"),
-  );
-  app.addSchema(ErrorSchema);
-  app.addSchema(UserSchema);
-  app.addSchema(ProfilePatchSchema);
-  app.addSchema(AdminPatchSchema);
+  useJsonBodies(app);
+  // Named schemas: components of the OpenAPI document, and so named types in the typed client.
+  const namedSchemas = [
+    ErrorSchema,
+    UserSchema,
+    ProfilePatchSchema,
+    AdminPatchSchema,
+    UserPageSchema,
+    HistoryEntrySchema,
+    HistoryPageSchema,
+    ...AUTH_SCHEMAS,
+  ];
+  for (const schema of namedSchemas) app.addSchema(schema);
+  app.setValidatorCompiler(createSchemaValidator(namedSchemas));
 
   await app.register(requestIdPlugin);
   await app.register(drainPlugin);
   await app.register(requestBudgetPlugin, { timeoutMs: services.config.requestTimeoutMs });
   await app.register(securityHeadersPlugin, { corsOrigins: services.config.corsOrigins });
   await app.register(errorHandlerPlugin);
-  await app.register(openapiPlugin);
+  await app.register(openapiPlugin, { publicUrl: services.config.authUrl });
   await app.register(metricsPlugin, { services });
   await app.register(authenticatePlugin, { services });
   await app.register(rateLimitPlugin, { services });

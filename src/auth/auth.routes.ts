@@ -1,8 +1,30 @@
+import { type TSchema, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../errors/app-error.js";
 import { codeForStatus, type ErrorCode } from "../errors/error-codes.js";
 import { sendError } from "../errors/error-handler.js";
+import { errorResponses } from "../errors/error-schema.js";
+import { SESSION_SECURITY } from "../openapi/security.js";
 import type { Services } from "../services.js";
+import {
+  ApiKeyListSchema,
+  ApiKeySchema,
+  ChangePasswordRequestSchema,
+  ChangePasswordResponseSchema,
+  CreateApiKeyRequestSchema,
+  CreatedApiKeySchema,
+  DeleteApiKeyRequestSchema,
+  RevokeSessionRequestSchema,
+  SessionSchema,
+  SessionWithUserSchema,
+  SignInRequestSchema,
+  SignInResponseSchema,
+  SignUpRequestSchema,
+  SignUpResponseSchema,
+  StatusResultSchema,
+  SuccessResultSchema,
+  UpdateApiKeyRequestSchema,
+} from "./auth.schemas.js";
 import { CLIENT_IP_HEADER } from "./better-auth.js";
 
 // Better Auth's error codes that have a name in our contract; others map by status.
@@ -65,12 +87,185 @@ async function forward(services: Services, request: FastifyRequest, reply: Fasti
   return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
 }
 
-/** Better Auth's own routes (sign-up, sign-in, sessions, API keys) under /api/auth/*. */
+/** One Better Auth route that we keep, as the OpenAPI document describes it. */
+interface KeptRoute {
+  method: "GET" | "POST";
+  /** Under /api/auth. */
+  path: string;
+  operationId: string;
+  summary: string;
+  body?: TSchema;
+  querystring?: TSchema;
+  response: TSchema;
+  /** Error statuses besides 500. */
+  errors: number[];
+  /** Needs a session (Bearer session token or the session cookie). */
+  session: boolean;
+}
+
+const SignedInQuery = (description: string) =>
+  Type.Object({ id: Type.String({ minLength: 1, description }) }, { additionalProperties: false });
+
+/**
+ * The Better Auth routes a client may call: accounts, sessions and the caller's own API keys.
+ * Every other route of Better Auth (its admin plugin's user removal, impersonation and password
+ * setting, profile and email changes, social sign-in, password reset by email, which this
+ * service does not send) is not served: each would change a user around the rules, the history
+ * or the audit of /api/v1/users, and an undocumented route is one nobody reviews.
+ */
+export const KEPT_AUTH_ROUTES: readonly KeptRoute[] = [
+  {
+    method: "POST",
+    path: "/sign-up/email",
+    operationId: "signUpEmail",
+    summary: "Create an account with email and password, signed in at once",
+    body: Type.Ref(SignUpRequestSchema),
+    response: Type.Ref(SignUpResponseSchema),
+    errors: [409, 422, 429],
+    session: false,
+  },
+  {
+    method: "POST",
+    path: "/sign-in/email",
+    operationId: "signInEmail",
+    summary: "Sign in with email and password",
+    body: Type.Ref(SignInRequestSchema),
+    response: Type.Ref(SignInResponseSchema),
+    errors: [401, 403, 422, 429],
+    session: false,
+  },
+  {
+    method: "POST",
+    path: "/sign-out",
+    operationId: "signOut",
+    summary: "End the current session (its cookie is cleared)",
+    response: Type.Ref(SuccessResultSchema),
+    errors: [401, 403],
+    session: true,
+  },
+  {
+    method: "GET",
+    path: "/get-session",
+    operationId: "getSession",
+    summary: "The current session and its user; null when not signed in",
+    response: Type.Union([Type.Ref(SessionWithUserSchema), Type.Null()]),
+    errors: [],
+    session: true,
+  },
+  {
+    method: "GET",
+    path: "/list-sessions",
+    operationId: "listSessions",
+    summary: "The caller's active sessions",
+    response: Type.Array(Type.Ref(SessionSchema)),
+    errors: [401],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/revoke-session",
+    operationId: "revokeSession",
+    summary: "End one of the caller's sessions",
+    body: Type.Ref(RevokeSessionRequestSchema),
+    response: Type.Ref(StatusResultSchema),
+    errors: [401, 403, 422],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/revoke-other-sessions",
+    operationId: "revokeOtherSessions",
+    summary: "End every session of the caller but this one",
+    response: Type.Ref(StatusResultSchema),
+    errors: [401, 403],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/revoke-sessions",
+    operationId: "revokeSessions",
+    summary: "End every session of the caller, this one included",
+    response: Type.Ref(StatusResultSchema),
+    errors: [401, 403],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/change-password",
+    operationId: "changePassword",
+    summary: "Change the caller's password",
+    body: Type.Ref(ChangePasswordRequestSchema),
+    response: Type.Ref(ChangePasswordResponseSchema),
+    errors: [401, 403, 422],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/api-key/create",
+    operationId: "createApiKey",
+    summary: "Create an API key for the caller; its secret is in this answer only",
+    body: Type.Ref(CreateApiKeyRequestSchema),
+    response: Type.Ref(CreatedApiKeySchema),
+    errors: [401, 403, 422],
+    session: true,
+  },
+  {
+    method: "GET",
+    path: "/api-key/list",
+    operationId: "listApiKeys",
+    summary: "The caller's API keys (without their secrets)",
+    response: Type.Ref(ApiKeyListSchema),
+    errors: [401],
+    session: true,
+  },
+  {
+    method: "GET",
+    path: "/api-key/get",
+    operationId: "getApiKey",
+    summary: "One of the caller's API keys (without its secret)",
+    querystring: SignedInQuery("The key's id"),
+    response: Type.Ref(ApiKeySchema),
+    errors: [401, 404, 422],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/api-key/update",
+    operationId: "updateApiKey",
+    summary: "Rename, enable or disable (revoke), or change the expiry of one of the caller's keys",
+    body: Type.Ref(UpdateApiKeyRequestSchema),
+    response: Type.Ref(ApiKeySchema),
+    errors: [401, 404, 422],
+    session: true,
+  },
+  {
+    method: "POST",
+    path: "/api-key/delete",
+    operationId: "deleteApiKey",
+    summary: "Delete one of the caller's keys; it never authenticates again",
+    body: Type.Ref(DeleteApiKeyRequestSchema),
+    response: Type.Ref(SuccessResultSchema),
+    errors: [401, 404, 422],
+    session: true,
+  },
+];
+
+/** The Better Auth routes we keep (KEPT_AUTH_ROUTES), under /api/auth, documented. */
 export async function authRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.route({
-    method: ["GET", "POST"],
-    url: "/api/auth/*",
-    schema: { hide: true },
-    handler: (request, reply) => forward(services, request, reply),
-  });
+  for (const route of KEPT_AUTH_ROUTES) {
+    app.route({
+      method: route.method,
+      url: `/api/auth${route.path}`,
+      schema: {
+        operationId: route.operationId,
+        tags: ["auth"],
+        summary: route.summary,
+        ...(route.session ? { security: SESSION_SECURITY } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        ...(route.querystring ? { querystring: route.querystring } : {}),
+        response: { 200: route.response, ...errorResponses(...route.errors, 500) },
+      },
+      handler: (request, reply) => forward(services, request, reply),
+    });
+  }
 }

@@ -2,11 +2,10 @@ import { type TSchema, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifySchemaCompiler } from "fastify";
 import { callerOf } from "../auth/authenticate.plugin.js";
 import { errorResponses } from "../errors/error-schema.js";
+import { API_SECURITY } from "../openapi/security.js";
 import type { Services } from "../services.js";
 import { toUserObject, UserSchema } from "./user-object.js";
 import { LIST_LIMIT, type LIST_QUERY_PARAMETERS, listUsers } from "./users-list.service.js";
-
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
 // The query is documented by its schema but read by the service, which is stricter than
 // TypeBox's coercion ("1.5" or "true" are not a limit, "1" is not a boolean), reports every
@@ -41,14 +40,14 @@ function listQuerySchema(roles: readonly string[]) {
   return Type.Partial(Type.Object(parameters), { additionalProperties: false });
 }
 
-const UserPageSchema = Type.Object(
+export const UserPageSchema = Type.Object(
   {
     data: Type.Array(Type.Ref(UserSchema)),
     next_cursor: Type.Union([Type.String(), Type.Null()], {
       description: "Pass as `cursor` for the next page; null on the last page",
     }),
   },
-  { description: "One page of users, oldest first" },
+  { $id: "UserPage", title: "UserPage", description: "One page of users, oldest first" },
 );
 
 /** GET /api/v1/users: the admin user list, oldest first, keyset-paginated. */
@@ -67,9 +66,9 @@ export async function usersListRoutes(app: FastifyInstance, { services }: { serv
         description:
           "Oldest first by creation time, ties broken by id; pages follow `next_cursor`. Admins only: anyone " +
           "else gets 403 forbidden. Unknown or repeated query parameters are 422 validation_failed.",
-        security,
+        security: API_SECURITY,
         querystring: listQuerySchema(services.config.roles),
-        response: { 200: UserPageSchema, ...errorResponses(401, 403, 422, 429, 500) },
+        response: { 200: Type.Ref(UserPageSchema), ...errorResponses(401, 403, 422, 429, 500) },
       },
     },
     async (request) => {

@@ -2,7 +2,10 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { callerOf } from "../auth/authenticate.plugin.js";
 import { errorResponses } from "../errors/error-schema.js";
+import { zeroBytesAreEmptyJson } from "../http/json-body.js";
 import { bodyReadByService } from "../http/validator.js";
+import { OPTIONAL_BODY } from "../openapi/openapi.plugin.js";
+import { API_SECURITY } from "../openapi/security.js";
 import type { Services } from "../services.js";
 import { ifNoneMatchHit, type ServedUser, served } from "./etag.js";
 import { AdminPatchSchema, ProfilePatchSchema, toUserObject, UserSchema } from "./user-object.js";
@@ -14,7 +17,6 @@ export const UserParams = Type.Object({
 });
 type UserParams = { user_id: string };
 
-export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 const WriteHeaders = Type.Object({
   "x-idempotency-key": Type.Optional(
     Type.String({
@@ -97,7 +99,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         operationId: "getCurrentUser",
         tags: ["users"],
         summary: "The caller's own user",
-        security,
+        security: API_SECURITY,
         headers: ReadHeaders,
         response: {
           200: Type.Ref(UserSchema, { description: "The user", headers: ETagHeader }),
@@ -117,7 +119,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
         operationId: "getUser",
         tags: ["users"],
         summary: "Read one user (owner or admin; anyone else gets 404)",
-        security,
+        security: API_SECURITY,
         params: UserParams,
         headers: ReadHeaders,
         response: {
@@ -133,18 +135,21 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
   app.patch<{ Params: UserParams; Body: unknown }>(
     "/api/v1/users/:user_id",
     {
-      onRequest: [app.authenticate, app.rateLimit("write"), mayWrite],
+      onRequest: [app.authenticate, app.rateLimit("write"), mayWrite, zeroBytesAreEmptyJson],
       validatorCompiler: bodyReadByService,
       schema: {
+        ...OPTIONAL_BODY,
         operationId: "updateUserProfile",
         tags: ["users"],
         summary: "Update a user profile (partial)",
         description:
           "Only the fields sent change, atomically. Owners may change their own profile; admins anyone's. " +
+          "No body at all (zero bytes, whatever the Content-Type) is the empty patch: 200 and the user, " +
+          "nothing changed. " +
           "Admin-only fields (email, role, is_active, email_verified, account_status) need PUT. " +
           "Rules are checked in this order: credentials (401), ownership (403), body (415/413/422), " +
           "admin-only fields (403/422), field validation (422), existence (404), If-Match (412).",
-        security,
+        security: API_SECURITY,
         params: UserParams,
         headers: WriteHeaders,
         body: Type.Ref(ProfilePatchSchema),
@@ -171,7 +176,7 @@ export async function usersRoutes(app: FastifyInstance, { services }: { services
           "PATCH's merge semantics (only the fields sent change) plus email, role, is_active, email_verified " +
           "and account_status. Deactivating or suspending a user ends their sessions and stops their API keys " +
           "at once; reactivating restores the keys. An admin cannot deactivate, suspend or demote themself.",
-        security,
+        security: API_SECURITY,
         params: UserParams,
         headers: WriteHeaders,
         body: Type.Ref(AdminPatchSchema),
