@@ -18,6 +18,7 @@ import { idempotencySweeperPlugin } from "./idempotency/idempotency-sweeper.plug
 import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import { openapiPlugin } from "./openapi/openapi.plugin.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit.plugin.js";
+import type { RateLimitStore } from "./rate-limit/store.js";
 import type { Services } from "./services.js";
 import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
@@ -29,10 +30,12 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface AppOptions {
   services: Services;
   logger: FastifyBaseLogger;
+  /** The rate limiter's store, instead of the one the configuration picks (a test's short window). */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
-export async function buildApp({ services, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, logger, rateLimitStore }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: generateRequestId,
@@ -86,7 +89,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(openapiPlugin, { publicUrl: services.config.authUrl });
   await app.register(metricsPlugin, { services });
   await app.register(authenticatePlugin, { services });
-  await app.register(rateLimitPlugin, { services });
+  await app.register(rateLimitPlugin, { services, store: rateLimitStore });
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(usersRoutes, { services });

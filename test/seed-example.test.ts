@@ -151,7 +151,12 @@ describe("the seed's curl and Python examples, verbatim, over real HTTP", () => 
 
   it("zero bytes under another Content-Type, or none at all, are the empty patch too", async () => {
     const before = await snapshot();
-    for (const headers of [{ "content-type": "text/plain" }, {}, { "content-type": "application/merge-patch+json" }]) {
+    const contentTypes: Array<Record<string, string>> = [
+      { "content-type": "text/plain" },
+      {},
+      { "content-type": "application/merge-patch+json" },
+    ];
+    for (const headers of contentTypes) {
       const response = await fetch(`${server.baseUrl}/api/v1/users/${agent.id}`, {
         method: "PATCH",
         headers: { authorization: `Bearer ${agent.key}`, ...headers },

@@ -8,7 +8,8 @@ import { UserParams } from "../users/users.routes.js";
 import { readHistory } from "./history.service.js";
 
 const HistoryQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: "Page size, 1–200" }),
+  // Optional for the client (the default applies); the validator fills it in before the handler.
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: "Page size, 1–200" })),
   cursor: Type.Optional(Type.String({ description: "next_cursor from the previous page" })),
 });
 

@@ -8,7 +8,9 @@ import type { FastifyRouteSchemaDef } from "fastify/types/schema.js";
 // reader, nor by Better Auth behind its routes) use these: an email is loosely one (Better Auth
 // checks it again), a date-time is what Date#toISOString writes or close to it.
 FormatRegistry.Set("email", (value) => /^[^\s@]+@[^\s@]+$/.test(value));
-FormatRegistry.Set("date-time", (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value));
+FormatRegistry.Set("date-time", (value) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value),
+);
 
 /**
  * Route schemas are TypeBox (JSON Schema), compiled once per route, with `references` (the

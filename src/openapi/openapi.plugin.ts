@@ -10,7 +10,7 @@ import { SECURITY_SCHEMES } from "./security.js";
 const OPTIONAL_BODY_KEY = "x-optional-body";
 
 /** Spread into a route schema whose request body may be left out. */
-export const OPTIONAL_BODY = { [OPTIONAL_BODY_KEY]: true } as {};
+export const OPTIONAL_BODY: Record<string, unknown> = { [OPTIONAL_BODY_KEY]: true };
 
 // Swagger UI's top-bar logo is an SVG with a <style> element inside, which a CSP without
 // 'unsafe-inline' refuses (a console error on every load); allowing exactly that stylesheet by

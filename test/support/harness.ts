@@ -11,6 +11,7 @@ import { createUser } from "../../src/cli/users.commands.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { DialectName } from "../../src/db/database.js";
 import { createLogger } from "../../src/logger.js";
+import type { RateLimitStore } from "../../src/rate-limit/store.js";
 import { openServices, type Services } from "../../src/services.js";
 import type { User } from "../../src/users/user-object.js";
 
@@ -80,7 +81,10 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  { logDestination }: { logDestination?: { write(line: string): void } } = {},
+  {
+    logDestination,
+    rateLimitStore,
+  }: { logDestination?: { write(line: string): void }; rateLimitStore?: RateLimitStore } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "valara-test-"));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dir);
@@ -100,7 +104,7 @@ export async function startTestApp(
     let app: FastifyInstance;
     try {
       await services.migrate();
-      app = await buildApp({ services, logger });
+      app = await buildApp({ services, logger, rateLimitStore });
       await app.ready();
     } catch (error) {
       await services.close();
