@@ -29,6 +29,9 @@ import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 export type DialectName = "sqlite" | "postgres";
 
+/** Kysely, outside a transaction or inside one: what repositories take first. */
+export type Db = Kysely<DB> | Transaction<DB>;
+
 export interface Database {
   db: Kysely<DB>;
   dialect: DialectName;

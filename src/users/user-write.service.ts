@@ -1,10 +1,10 @@
 import type { Caller } from "../auth/credentials.js";
-import type { Database } from "../db/database.js";
+import type { Database, Db } from "../db/database.js";
 import type { SyncSql } from "../db/raw-sql.js";
 import type { UserRow } from "../db/schema.js";
 import { NOT_NOW, runInTransaction, statementNow, transactionNow } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
-import { type HistoryEntry, insertHistoryEntry } from "../history/history.repository.js";
+import { type HistoryEntry, insertHistoryEntry, withHistoryEntry } from "../history/history.repository.js";
 import type { RequestBudget } from "../http/request-budget.js";
 import {
   fingerprintOf,
@@ -21,13 +21,11 @@ import { toUserObject } from "./user-object.js";
 import {
   asEmailTaken,
   compareAndSetUser,
-  type Db,
   findUserById,
   findUserByIdNow,
   revokeSessions,
   updateUserIfUnchanged,
   updateUserIfUnchangedNow,
-  updateUserWithHistory,
 } from "./users.repository.js";
 
 /** Everything a write needs to know about the request it serves. */
@@ -178,7 +176,7 @@ async function writeAtOnce(
   const statement =
     admin.length === 0 && ctx.ifMatch === undefined
       ? profileUpdateStatement({ userId: id, now, actorId: entry.actorId, requestId: ctx.requestId, patch: profile })
-      : updateUserWithHistory(compareAndSet(ctx, snapshot, changes, now), entry);
+      : withHistoryEntry(compareAndSet(ctx, snapshot, changes, now), entry);
   try {
     const rows = await statementNow<UserRow>(database, budget, statement);
     return rows === NOT_NOW || rows[0] === undefined ? NOT_NOW : writtenUser(rows[0]);

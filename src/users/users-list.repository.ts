@@ -1,7 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
-import type { DialectName } from "../db/database.js";
+import type { Db, DialectName } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
-import type { Db } from "./users.repository.js";
 
 /**
  * A place in the user list, strictly after which the next page starts: `createdAt` is the

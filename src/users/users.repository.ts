@@ -1,13 +1,9 @@
-import type { Kysely, Transaction } from "kysely";
-import type { DialectName } from "../db/database.js";
+import type { Db, DialectName } from "../db/database.js";
 import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
-import { type DB, USER_COLUMNS, type UserRow, userColumnList } from "../db/schema.js";
+import { USER_COLUMNS, type UserRow, userColumnList } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
-import { type HistoryEntry, insertHistoryEntryPerRow } from "../history/history.repository.js";
 import type { ColumnChange } from "./user-changes.js";
-
-export type Db = Kysely<DB> | Transaction<DB>;
 
 /** Dates as each dialect stores them: ISO text on SQLite (as Better Auth writes), Date on PostgreSQL. */
 export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
@@ -104,18 +100,6 @@ export function updateUserIfUnchangedNow(sql: SyncSql, cas: Statement): UserRow 
   } catch (error) {
     throw asEmailTaken(error);
   }
-}
-
-/**
- * PostgreSQL: the compare-and-set and its history entry as one statement, which commits on its
- * own. The entry is written only if the user was (once per row the update returns).
- */
-export function updateUserWithHistory(update: Statement, entry: HistoryEntry): Statement {
-  const history = insertHistoryEntryPerRow("updated", entry);
-  return {
-    sql: `with "updated" as (${update.sql}), "entry" as (${history.sql}) select * from "updated"`,
-    params: [...update.params, ...history.params],
-  };
 }
 
 /** Ends every session of a user (deactivation); API keys are refused by the user's state instead. */
