@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
+import { type UserListQuery, ValaraClient } from "../client/index.js";
 import { truthy } from "../src/auth/user-state.js";
 import type { User } from "../src/users/user-object.js";
 import { selectUsersAfter } from "../src/users/users-list.repository.js";
@@ -14,13 +15,13 @@ const list = (t: TestApp, key: string | undefined, query: Record<string, string>
   return send(t, "GET", `/api/v1/users${search ? `?${search}` : ""}`, undefined, key ? { key } : {});
 };
 
-/** Follows next_cursor to the last page (from the first, or from `start`); only the last may be short. */
-async function walk(t: TestApp, key: string, filters: Record<string, string>, limit: number, start?: string) {
+/** Follows next_cursor from `start` to the last page, by hand; only the last may be short. */
+async function walkFrom(t: TestApp, key: string, limit: number, start: string) {
   const users: User[] = [];
-  let cursor: string | null = start ?? null;
+  let cursor: string | null = start;
   let pages = 0;
   do {
-    const response = await list(t, key, { ...filters, limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const response = await list(t, key, { limit: String(limit), ...(cursor ? { cursor } : {}) });
     assert.equal(response.statusCode, 200, response.body);
     const page = response.json() as Page;
     if (page.next_cursor !== null) assert.equal(page.data.length, limit, "only the last page may be short");
@@ -28,6 +29,29 @@ async function walk(t: TestApp, key: string, filters: Record<string, string>, li
     cursor = page.next_cursor;
     assert.ok(++pages <= 1000, "the walk does not end");
   } while (cursor !== null);
+  return { ids: users.map((user) => user.id), users, pages };
+}
+
+// The app of each TestApp listening on a loopback port, for the typed client.
+const listening = new WeakMap<TestApp, Promise<string>>();
+const baseUrlOf = (t: TestApp) => {
+  if (!listening.has(t)) listening.set(t, t.app.listen({ port: 0, host: "127.0.0.1" }));
+  return listening.get(t) as Promise<string>;
+};
+
+/**
+ * Every page of the list as an integrator reads it: the typed client over real HTTP, following
+ * next_cursor with the filters kept; only the last page may be short.
+ */
+async function walk(t: TestApp, key: string, filters: UserListQuery, limit: number) {
+  const valara = new ValaraClient({ baseUrl: await baseUrlOf(t), apiKey: key });
+  const users: User[] = [];
+  let pages = 0;
+  for await (const page of valara.users.list({ ...filters, limit }).pages()) {
+    if (page.next_cursor !== null) assert.equal(page.data.length, limit, "only the last page may be short");
+    users.push(...(page.data as User[]));
+    assert.ok(++pages <= 1000, "the walk does not end");
+  }
   return { ids: users.map((user) => user.id), users, pages };
 }
 
@@ -122,7 +146,7 @@ describe("GET /api/v1/users: pagination", () => {
   it("accepts limit 1 and 200, and a different limit on the next page", async () => {
     const first = (await list(t, admin.key, { limit: "1" })).json() as Page;
     assert.equal(first.data.length, 1);
-    const rest = await walk(t, admin.key, {}, 200, first.next_cursor!);
+    const rest = await walkFrom(t, admin.key, 200, first.next_cursor!);
     const stored = await storedInOrder(t);
     assert.deepEqual(
       [first.data[0]!.id, ...rest.ids],
@@ -136,7 +160,7 @@ describe("GET /api/v1/users: pagination", () => {
     const { db } = t.services.database;
     await db.deleteFrom("apikey").where("referenceId", "=", gone).execute();
     await db.deleteFrom("user").where("id", "=", gone).execute();
-    const rest = await walk(t, admin.key, {}, 200, first.next_cursor!);
+    const rest = await walkFrom(t, admin.key, 200, first.next_cursor!);
     const stored = await storedInOrder(t);
     assert.deepEqual(
       [...first.data.slice(0, -1).map((user) => user.id), ...rest.ids],
@@ -280,18 +304,18 @@ describe("GET /api/v1/users: filters", () => {
   });
 
   it("active=false lists deactivated users (is_active false or unset), active=true the others", async () => {
-    const inactive = await walk(t, admin.key, { active: "false" }, 2);
+    const inactive = await walk(t, admin.key, { active: false }, 2);
     assert.deepEqual(inactive.ids, await expected((row) => !truthy(row.is_active)));
     for (const id of [users[1]!.id, users[4]!.id, admins[0]!.id, users[7]!.id]) assert.ok(inactive.ids.includes(id));
     assert.ok(inactive.users.every((user) => user.is_active === false));
 
-    const active = await walk(t, admin.key, { active: "true" }, 3);
+    const active = await walk(t, admin.key, { active: true }, 3);
     assert.deepEqual(active.ids, await expected((row) => truthy(row.is_active)));
     assert.ok(active.users.every((user) => user.is_active === true));
   });
 
   it("filters combine, and an empty result is one empty last page", async () => {
-    const { ids } = await walk(t, admin.key, { role: "admin", active: "false" }, 1);
+    const { ids } = await walk(t, admin.key, { role: "admin", active: false }, 1);
     assert.deepEqual(ids, await expected((row) => row.role === "admin" && !truthy(row.is_active)));
     await setStored(t, [admins[0]!.id], { is_active: dbBoolean(t, true) });
     const response = await list(t, admin.key, { role: "admin", active: "false" });
