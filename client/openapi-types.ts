@@ -2173,6 +2173,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only users with this role, as the user object's `role` shows it. Must be one of the configured roles (an unknown role is 422 validation_failed, so that a typo cannot pass for an empty result) */
                 role?: "user" | "admin";
+                /** @description Only users whose name or email contains this text, ignoring case (on SQLite, ASCII letters only). A cursor is bound to it like the other filters */
+                search?: string;
                 /** @description `true` or `false` (nothing else): filters on the user object's `is_active` flag alone; `account_status` (e.g. suspended) is not considered */
                 active?: boolean;
             };

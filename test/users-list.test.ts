@@ -437,3 +437,51 @@ describe("GET /api/v1/users: refusals", () => {
     }
   });
 });
+
+describe("GET /api/v1/users: search", () => {
+  let t: TestApp;
+  let admin: TestUser;
+  const named: Record<string, TestUser> = {};
+  before(async () => {
+    t = await startTestApp();
+    admin = await makeUser(t, "admin", "Ada Admin");
+    for (const name of ["John Doe", "Joanna Doe", "Percent 100% Agent", "Under_score Agent", "Mary Major"]) {
+      named[name] = await makeUser(t, "user", name);
+    }
+  });
+  after(() => t.close());
+
+  const searched = async (search: string, filters: UserListQuery = {}, limit = 2) =>
+    (await walk(t, admin.key, { ...filters, search }, limit)).ids.sort();
+  const idsOf = (...names: string[]) => names.map((name) => named[name]!.id).sort();
+
+  it("finds a name or email containing the text, ignoring case, across pages", async () => {
+    assert.deepEqual(await searched("DOE", {}, 1), idsOf("John Doe", "Joanna Doe"));
+    assert.deepEqual(await searched("john doe"), idsOf("John Doe"));
+    const email = named["Mary Major"]!.user.email;
+    assert.deepEqual(await searched(email.slice(2, 14).toUpperCase()), idsOf("Mary Major"));
+  });
+
+  it("takes % and _ as themselves, not as patterns", async () => {
+    assert.deepEqual(await searched("100%"), idsOf("Percent 100% Agent"));
+    assert.deepEqual(await searched("r_s"), idsOf("Under_score Agent"));
+    assert.deepEqual(await searched("%"), idsOf("Percent 100% Agent"));
+  });
+
+  it("combines with the other filters, and binds the cursor to the text", async () => {
+    assert.deepEqual(await searched("a", { role: "admin" }), [admin.id]);
+    const first = (await list(t, admin.key, { search: "agent", limit: "1" })).json() as Page;
+    assert.equal(typeof first.next_cursor, "string");
+    const other = await list(t, admin.key, { search: "john", cursor: first.next_cursor! });
+    assert.equal(other.statusCode, 422);
+    assert.equal(errorOf(other).code, "invalid_cursor");
+  });
+
+  it("an empty, too long or control-character search is 422 validation_failed", async () => {
+    for (const search of ["", "   ", "x".repeat(101), "a\u0007b"]) {
+      const response = await list(t, admin.key, { search });
+      assert.equal(response.statusCode, 422, JSON.stringify(search));
+      assert.equal(errorOf(response).code, "validation_failed");
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, SqlDialect } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
 
@@ -17,6 +18,8 @@ export interface UserListFilter {
   role?: { value: string; orUnset: boolean };
   /** On the `is_active` column; NULL there reads as false, as in the user object. */
   active?: boolean;
+  /** Name or email contains this text, ignoring case (ASCII case only on SQLite). */
+  search?: string;
 }
 
 export interface ListedUser {
@@ -40,11 +43,21 @@ export function selectUsersAfter(
   // SQLite compares it with the stored text, PostgreSQL parses it back into a timestamptz.
   const positionAt = dialect.isoTimestamp("user.createdAt").as("list_position_at");
   let query = db.selectFrom("user").selectAll("user").select(positionAt);
-  const { role, active } = filter;
+  const { role, active, search } = filter;
   if (role) {
     query = role.orUnset
       ? query.where((eb) => eb.or([eb("role", "=", role.value), eb("role", "is", null)]))
       : query.where("role", "=", role.value);
+  }
+  if (search !== undefined) {
+    // LIKE with the text's own % and _ escaped: the same on both databases, lower() on both sides.
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${sql.ref("user.name")}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${sql.ref("user.email")}) like ${pattern} escape '\\'`,
+      ]),
+    );
   }
   if (active !== undefined) {
     const stored = dialect.encode.boolean(active);

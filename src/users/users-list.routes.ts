@@ -5,7 +5,7 @@ import { errorResponses } from "../errors/error-schema.js";
 import { API_SECURITY } from "../openapi/security.js";
 import type { Services } from "../services.js";
 import { toUserObject, UserSchema } from "./user-object.js";
-import { LIST_LIMIT, type LIST_QUERY_PARAMETERS, listUsers } from "./users-list.service.js";
+import { LIST_LIMIT, type LIST_QUERY_PARAMETERS, listUsers, SEARCH_MAX_LENGTH } from "./users-list.service.js";
 
 // The query is documented by its schema but read by the service, which is stricter than
 // TypeBox's coercion ("1.5" or "true" are not a limit, "1" is not a boolean), reports every
@@ -30,6 +30,13 @@ function listQuerySchema(roles: readonly string[]) {
       description:
         "Only users with this role, as the user object's `role` shows it. Must be one of the configured roles " +
         "(an unknown role is 422 validation_failed, so that a typo cannot pass for an empty result)",
+    }),
+    search: Type.String({
+      minLength: 1,
+      maxLength: SEARCH_MAX_LENGTH,
+      description:
+        "Only users whose name or email contains this text, ignoring case (on SQLite, ASCII letters only). " +
+        "A cursor is bound to it like the other filters",
     }),
     active: Type.Boolean({
       description:

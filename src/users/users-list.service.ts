@@ -10,7 +10,10 @@ import { type ListPosition, listUsersAfter, type UserListFilter } from "./users-
 export const LIST_LIMIT = { min: 1, max: 200, default: 50 } as const;
 
 /** Every query parameter GET /api/v1/users accepts; any other is refused. */
-export const LIST_QUERY_PARAMETERS = ["limit", "cursor", "role", "active"] as const;
+export const LIST_QUERY_PARAMETERS = ["limit", "cursor", "role", "active", "search"] as const;
+
+/** The longest `search` text. */
+export const SEARCH_MAX_LENGTH = 100;
 type ListQueryParameter = (typeof LIST_QUERY_PARAMETERS)[number];
 
 // toUserObject shows a user with no stored role as this one, so filtering by it finds them too.
@@ -22,6 +25,8 @@ export interface ListQuery {
   cursor: string | undefined;
   role: string | undefined;
   active: boolean | undefined;
+  /** Name or email contains it, ignoring case. */
+  search: string | undefined;
 }
 
 export interface UserPage {
@@ -88,18 +93,30 @@ export function readListQuery(query: unknown, roles: readonly string[]): ListQue
     errors.push({ field: "role", code: "unknown_role", message: `role must be one of: ${roles.join(", ")}` });
   }
 
+  let search: string | undefined;
+  if (values.search !== undefined) {
+    const text = values.search.trim().normalize("NFC");
+    if (text.length === 0 || text.length > SEARCH_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(text)) {
+      errors.push({
+        field: "search",
+        code: "invalid_search",
+        message: `search must be 1–${SEARCH_MAX_LENGTH} characters of text`,
+      });
+    } else search = text;
+  }
+
   if (errors.length > 0) {
     throw new AppError("validation_failed", {
       message: `Invalid query parameters: ${[...new Set(errors.map((error) => error.field))].join(", ")}.`,
       details: { errors },
     });
   }
-  return { limit, cursor: values.cursor, role: values.role, active };
+  return { limit, cursor: values.cursor, role: values.role, active, search };
 }
 
 // A cursor is bound to its filters (not to `limit`, which may change from page to page).
 const cursorScope = (query: ListQuery) =>
-  `users.list:${JSON.stringify({ role: query.role ?? null, active: query.active ?? null })}`;
+  `users.list:${JSON.stringify({ role: query.role ?? null, active: query.active ?? null, search: query.search ?? null })}`;
 
 // ISO 8601 UTC, up to microseconds: what the repository puts in a position.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -131,6 +148,7 @@ export async function listUsers(deps: ListDependencies, caller: Caller, rawQuery
   const filter: UserListFilter = {
     ...(query.role === undefined ? {} : { role: { value: query.role, orUnset: query.role === ROLE_OF_UNSET } }),
     ...(query.active === undefined ? {} : { active: query.active }),
+    ...(query.search === undefined ? {} : { search: query.search }),
   };
   // One row more than the page tells whether another page follows, without a count.
   const listed = await listUsersAfter(deps.database.db, deps.database, filter, after, query.limit + 1);
