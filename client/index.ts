@@ -9,6 +9,12 @@ export { type ErrorCode, type FieldError, ValaraError, ValaraNetworkError, Valar
 export type { components, operations, paths } from "./openapi-types.js";
 export { type Page, Paginator } from "./pagination.js";
 export {
+  PROFILE_FIELD_GROUPS,
+  PROFILE_FIELDS,
+  type ProfileFieldGroupId,
+  type ProfileFieldSpec,
+} from "./profile-fields.js";
+export {
   type CallOptions,
   type ClientOptions,
   metaOf,

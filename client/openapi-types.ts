@@ -1,5 +1,5 @@
-// Generated from GET /openapi.json by openapi-typescript (npm run generate:client). Do not edit:
-// change the route schemas, then regenerate.
+// Generated from GET /openapi.json by npm run generate:client. Do not edit: change the route
+// schemas (or the field catalog, src/users/user-fields.ts), then regenerate.
 
 export interface paths {
     "/metrics": {
@@ -456,59 +456,140 @@ export interface components {
          *     }
          */
         UserProfilePatch: {
-            /** @description Full name */
+            /**
+             * Name
+             * @description Full name
+             */
             name?: string;
-            /** @description Given name */
+            /**
+             * First name
+             * @description Given name
+             */
             first_name?: string | null;
-            /** @description Family name */
+            /**
+             * Last name
+             * @description Family name
+             */
             last_name?: string | null;
-            /** @description Name shown on the public profile */
+            /**
+             * Display name
+             * @description Name shown on the public profile
+             */
             display_name?: string | null;
-            /** @description Contact email shown on the public profile: an email address */
+            /**
+             * Display email
+             * @description Contact email shown on the public profile: an email address
+             */
             display_email?: string | null;
-            /** @description Job title, e.g. Senior Real Estate Agent */
+            /**
+             * Title
+             * @description Job title, e.g. Senior Real Estate Agent
+             */
             title?: string | null;
-            /** @description One-line pitch */
+            /**
+             * Tagline
+             * @description One-line pitch
+             */
             tagline?: string | null;
-            /** @description Main phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Phone
+             * @description Main phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             phone?: string | null;
-            /** @description Mobile phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Cell phone
+             * @description Mobile phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             cell_phone?: string | null;
-            /** @description Office phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Office phone
+             * @description Office phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             office_phone?: string | null;
-            /** @description Avatar image: an absolute http(s) URL */
+            /**
+             * Avatar URL
+             * @description Avatar image: an absolute http(s) URL
+             */
             avatar_url?: string | null;
-            /** @description Brokerage */
+            /**
+             * Brokerage name
+             * @description Brokerage
+             */
             brokerage_name?: string | null;
-            /** @description Office */
+            /**
+             * Office name
+             * @description Office
+             */
             office_name?: string | null;
-            /** @description Real-estate license number */
+            /**
+             * License number
+             * @description Real-estate license number
+             */
             license_number?: string | null;
-            /** @description Licensing state: two-letter code of a US state or territory */
+            /**
+             * License state
+             * @description Licensing state: two-letter code of a US state or territory
+             */
             license_state?: string | null;
-            /** @description License expiry date: a calendar date YYYY-MM-DD */
+            /**
+             * License expiration
+             * @description License expiry date: a calendar date YYYY-MM-DD
+             */
             license_expiration?: string | null;
-            /** @description Biography; newlines allowed */
+            /**
+             * Bio
+             * @description Biography; newlines allowed
+             */
             bio?: string | null;
-            /** @description Personal website: an absolute http(s) URL */
+            /**
+             * Website URL
+             * @description Personal website: an absolute http(s) URL
+             */
             website_url?: string | null;
-            /** @description Facebook profile: an absolute http(s) URL */
+            /**
+             * Facebook URL
+             * @description Facebook profile: an absolute http(s) URL
+             */
             facebook_url?: string | null;
-            /** @description Instagram profile: an absolute http(s) URL */
+            /**
+             * Instagram URL
+             * @description Instagram profile: an absolute http(s) URL
+             */
             instagram_url?: string | null;
-            /** @description LinkedIn profile: an absolute http(s) URL */
+            /**
+             * Linkedin URL
+             * @description LinkedIn profile: an absolute http(s) URL
+             */
             linkedin_url?: string | null;
-            /** @description Twitter / X profile: an absolute http(s) URL */
+            /**
+             * Twitter URL
+             * @description Twitter / X profile: an absolute http(s) URL
+             */
             twitter_url?: string | null;
-            /** @description YouTube channel: an absolute http(s) URL */
+            /**
+             * Youtube URL
+             * @description YouTube channel: an absolute http(s) URL
+             */
             youtube_url?: string | null;
-            /** @description TikTok profile: an absolute http(s) URL */
+            /**
+             * Tiktok URL
+             * @description TikTok profile: an absolute http(s) URL
+             */
             tiktok_url?: string | null;
-            /** @description Zillow profile: an absolute http(s) URL */
+            /**
+             * Zillow URL
+             * @description Zillow profile: an absolute http(s) URL
+             */
             zillow_url?: string | null;
-            /** @description City */
+            /**
+             * City
+             * @description City
+             */
             city?: string | null;
-            /** @description State: two-letter code of a US state or territory */
+            /**
+             * State
+             * @description State: two-letter code of a US state or territory
+             */
             state?: string | null;
         };
         /**
@@ -521,59 +602,140 @@ export interface components {
          *     }
          */
         UserAdminPatch: {
-            /** @description Full name */
+            /**
+             * Name
+             * @description Full name
+             */
             name?: string;
-            /** @description Given name */
+            /**
+             * First name
+             * @description Given name
+             */
             first_name?: string | null;
-            /** @description Family name */
+            /**
+             * Last name
+             * @description Family name
+             */
             last_name?: string | null;
-            /** @description Name shown on the public profile */
+            /**
+             * Display name
+             * @description Name shown on the public profile
+             */
             display_name?: string | null;
-            /** @description Contact email shown on the public profile: an email address */
+            /**
+             * Display email
+             * @description Contact email shown on the public profile: an email address
+             */
             display_email?: string | null;
-            /** @description Job title, e.g. Senior Real Estate Agent */
+            /**
+             * Title
+             * @description Job title, e.g. Senior Real Estate Agent
+             */
             title?: string | null;
-            /** @description One-line pitch */
+            /**
+             * Tagline
+             * @description One-line pitch
+             */
             tagline?: string | null;
-            /** @description Main phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Phone
+             * @description Main phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             phone?: string | null;
-            /** @description Mobile phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Cell phone
+             * @description Mobile phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             cell_phone?: string | null;
-            /** @description Office phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent */
+            /**
+             * Office phone
+             * @description Office phone number: 7–15 digits, optional leading +, spaces, - . ( ), optional extension (x, ext, #); kept as sent
+             */
             office_phone?: string | null;
-            /** @description Avatar image: an absolute http(s) URL */
+            /**
+             * Avatar URL
+             * @description Avatar image: an absolute http(s) URL
+             */
             avatar_url?: string | null;
-            /** @description Brokerage */
+            /**
+             * Brokerage name
+             * @description Brokerage
+             */
             brokerage_name?: string | null;
-            /** @description Office */
+            /**
+             * Office name
+             * @description Office
+             */
             office_name?: string | null;
-            /** @description Real-estate license number */
+            /**
+             * License number
+             * @description Real-estate license number
+             */
             license_number?: string | null;
-            /** @description Licensing state: two-letter code of a US state or territory */
+            /**
+             * License state
+             * @description Licensing state: two-letter code of a US state or territory
+             */
             license_state?: string | null;
-            /** @description License expiry date: a calendar date YYYY-MM-DD */
+            /**
+             * License expiration
+             * @description License expiry date: a calendar date YYYY-MM-DD
+             */
             license_expiration?: string | null;
-            /** @description Biography; newlines allowed */
+            /**
+             * Bio
+             * @description Biography; newlines allowed
+             */
             bio?: string | null;
-            /** @description Personal website: an absolute http(s) URL */
+            /**
+             * Website URL
+             * @description Personal website: an absolute http(s) URL
+             */
             website_url?: string | null;
-            /** @description Facebook profile: an absolute http(s) URL */
+            /**
+             * Facebook URL
+             * @description Facebook profile: an absolute http(s) URL
+             */
             facebook_url?: string | null;
-            /** @description Instagram profile: an absolute http(s) URL */
+            /**
+             * Instagram URL
+             * @description Instagram profile: an absolute http(s) URL
+             */
             instagram_url?: string | null;
-            /** @description LinkedIn profile: an absolute http(s) URL */
+            /**
+             * Linkedin URL
+             * @description LinkedIn profile: an absolute http(s) URL
+             */
             linkedin_url?: string | null;
-            /** @description Twitter / X profile: an absolute http(s) URL */
+            /**
+             * Twitter URL
+             * @description Twitter / X profile: an absolute http(s) URL
+             */
             twitter_url?: string | null;
-            /** @description YouTube channel: an absolute http(s) URL */
+            /**
+             * Youtube URL
+             * @description YouTube channel: an absolute http(s) URL
+             */
             youtube_url?: string | null;
-            /** @description TikTok profile: an absolute http(s) URL */
+            /**
+             * Tiktok URL
+             * @description TikTok profile: an absolute http(s) URL
+             */
             tiktok_url?: string | null;
-            /** @description Zillow profile: an absolute http(s) URL */
+            /**
+             * Zillow URL
+             * @description Zillow profile: an absolute http(s) URL
+             */
             zillow_url?: string | null;
-            /** @description City */
+            /**
+             * City
+             * @description City
+             */
             city?: string | null;
-            /** @description State: two-letter code of a US state or territory */
+            /**
+             * State
+             * @description State: two-letter code of a US state or territory
+             */
             state?: string | null;
             /**
              * Format: email

@@ -6,6 +6,16 @@
 
 export type FieldKind = "text" | "email" | "url" | "phone" | "us_state" | "date";
 
+/** The seed's groups of profile fields, in its order; the dashboard shows one section each. */
+export const FIELD_GROUPS = [
+  { id: "personal", label: "Personal info" },
+  { id: "display_contact", label: "Display contact" },
+  { id: "brokerage_license", label: "Brokerage and license" },
+  { id: "bio_social", label: "Biography and social profiles" },
+  { id: "location", label: "Location" },
+] as const;
+export type FieldGroup = (typeof FIELD_GROUPS)[number]["id"];
+
 export interface ProfileField {
   /** snake_case name in the API. */
   readonly name: string;
@@ -21,12 +31,24 @@ export interface ProfileField {
   readonly multiline: boolean;
   /** True when Better Auth owns the column (name, image) rather than our additional fields. */
   readonly core: boolean;
+  /** The seed's group it belongs to. */
+  readonly group: FieldGroup;
+  /** The field's name in words ("Cell phone", "Website URL"): a form's label. */
+  readonly label: string;
   readonly description: string;
 }
+
+/** snake_case in words, first letter capital, URL in capitals: cell_phone → "Cell phone". */
+const labelOf = (snake: string) =>
+  snake
+    .split("_")
+    .map((word, index) => (word === "url" ? "URL" : index === 0 ? word[0]?.toUpperCase() + word.slice(1) : word))
+    .join(" ");
 
 const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 interface FieldOptions<C extends string> {
+  group: FieldGroup;
   column?: C;
   nullable?: boolean;
   multiline?: boolean;
@@ -38,7 +60,7 @@ function field<N extends string, C extends string = N>(
   kind: FieldKind,
   maxLength: number,
   description: string,
-  options: FieldOptions<C> & { core?: boolean } = {},
+  options: FieldOptions<C>,
 ) {
   return {
     name,
@@ -49,6 +71,8 @@ function field<N extends string, C extends string = N>(
     nullable: options.nullable ?? true,
     multiline: options.multiline ?? false,
     core: (options.core ?? false) as boolean,
+    group: options.group,
+    label: labelOf(name),
     description,
   } as const satisfies ProfileField;
 }
@@ -58,33 +82,33 @@ const PHONE_MAX = 40;
 
 /** Fields the owner may change with PATCH (and admins for anyone). */
 export const PROFILE_FIELDS = [
-  field("name", "text", 120, "Full name", { nullable: false, core: true }),
-  field("first_name", "text", 60, "Given name"),
-  field("last_name", "text", 60, "Family name"),
-  field("display_name", "text", 120, "Name shown on the public profile"),
-  field("display_email", "email", 254, "Contact email shown on the public profile"),
-  field("title", "text", 120, "Job title, e.g. Senior Real Estate Agent"),
-  field("tagline", "text", 200, "One-line pitch"),
-  field("phone", "phone", PHONE_MAX, "Main phone number"),
-  field("cell_phone", "phone", PHONE_MAX, "Mobile phone number"),
-  field("office_phone", "phone", PHONE_MAX, "Office phone number"),
-  field("avatar_url", "url", URL_MAX, "Avatar image", { column: "image", core: true }),
-  field("brokerage_name", "text", 160, "Brokerage"),
-  field("office_name", "text", 160, "Office"),
-  field("license_number", "text", 64, "Real-estate license number"),
-  field("license_state", "us_state", 2, "Licensing state"),
-  field("license_expiration", "date", 10, "License expiry date"),
-  field("bio", "text", 5000, "Biography; newlines allowed", { multiline: true }),
-  field("website_url", "url", URL_MAX, "Personal website"),
-  field("facebook_url", "url", URL_MAX, "Facebook profile"),
-  field("instagram_url", "url", URL_MAX, "Instagram profile"),
-  field("linkedin_url", "url", URL_MAX, "LinkedIn profile"),
-  field("twitter_url", "url", URL_MAX, "Twitter / X profile"),
-  field("youtube_url", "url", URL_MAX, "YouTube channel"),
-  field("tiktok_url", "url", URL_MAX, "TikTok profile"),
-  field("zillow_url", "url", URL_MAX, "Zillow profile"),
-  field("city", "text", 100, "City"),
-  field("state", "us_state", 2, "State"),
+  field("name", "text", 120, "Full name", { nullable: false, core: true, group: "personal" }),
+  field("first_name", "text", 60, "Given name", { group: "personal" }),
+  field("last_name", "text", 60, "Family name", { group: "personal" }),
+  field("display_name", "text", 120, "Name shown on the public profile", { group: "display_contact" }),
+  field("display_email", "email", 254, "Contact email shown on the public profile", { group: "display_contact" }),
+  field("title", "text", 120, "Job title, e.g. Senior Real Estate Agent", { group: "display_contact" }),
+  field("tagline", "text", 200, "One-line pitch", { group: "display_contact" }),
+  field("phone", "phone", PHONE_MAX, "Main phone number", { group: "personal" }),
+  field("cell_phone", "phone", PHONE_MAX, "Mobile phone number", { group: "display_contact" }),
+  field("office_phone", "phone", PHONE_MAX, "Office phone number", { group: "display_contact" }),
+  field("avatar_url", "url", URL_MAX, "Avatar image", { column: "image", core: true, group: "personal" }),
+  field("brokerage_name", "text", 160, "Brokerage", { group: "brokerage_license" }),
+  field("office_name", "text", 160, "Office", { group: "brokerage_license" }),
+  field("license_number", "text", 64, "Real-estate license number", { group: "brokerage_license" }),
+  field("license_state", "us_state", 2, "Licensing state", { group: "brokerage_license" }),
+  field("license_expiration", "date", 10, "License expiry date", { group: "brokerage_license" }),
+  field("bio", "text", 5000, "Biography; newlines allowed", { multiline: true, group: "bio_social" }),
+  field("website_url", "url", URL_MAX, "Personal website", { group: "bio_social" }),
+  field("facebook_url", "url", URL_MAX, "Facebook profile", { group: "bio_social" }),
+  field("instagram_url", "url", URL_MAX, "Instagram profile", { group: "bio_social" }),
+  field("linkedin_url", "url", URL_MAX, "LinkedIn profile", { group: "bio_social" }),
+  field("twitter_url", "url", URL_MAX, "Twitter / X profile", { group: "bio_social" }),
+  field("youtube_url", "url", URL_MAX, "YouTube channel", { group: "bio_social" }),
+  field("tiktok_url", "url", URL_MAX, "TikTok profile", { group: "bio_social" }),
+  field("zillow_url", "url", URL_MAX, "Zillow profile", { group: "bio_social" }),
+  field("city", "text", 100, "City", { group: "location" }),
+  field("state", "us_state", 2, "State", { group: "location" }),
 ] as const;
 
 /** One entry of the catalog, with its literal name and column. */

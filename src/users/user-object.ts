@@ -4,6 +4,7 @@ import type { DbDate, UserRow } from "../db/schema.js";
 import {
   ACCOUNT_STATUSES,
   ADMIN_FIELDS,
+  FIELD_GROUPS,
   type AdminField,
   PROFILE_FIELDS,
   type ProfileField,
@@ -58,6 +59,14 @@ export function profileFieldSchema(spec: ProfileField, forRequest: boolean): TSc
   if (!forRequest) {
     return Type.Unsafe<string | null>({ type: spec.nullable ? ["string", "null"] : "string", description });
   }
+  // For forms built from the document (the dashboard, through the client's profile-fields.ts):
+  // the label, the seed's group, the kind of value, newlines.
+  const form = {
+    title: spec.label,
+    "x-group": spec.group,
+    "x-kind": spec.kind,
+    ...(spec.multiline ? { "x-multiline": true } : {}),
+  };
   const described = { description, maxLength: spec.maxLength };
   const inner = (() => {
     switch (spec.kind) {
@@ -75,7 +84,7 @@ export function profileFieldSchema(spec: ProfileField, forRequest: boolean): TSc
         return Type.String({ ...described, minLength: spec.nullable ? 0 : 1 });
     }
   })();
-  return spec.nullable ? Type.Union([inner, Type.Null()], { description }) : inner;
+  return spec.nullable ? Type.Union([inner, Type.Null()], { description, ...form }) : { ...inner, ...form };
 }
 
 const profileProperties = (forRequest: boolean) =>
@@ -117,6 +126,7 @@ const adminFieldSchema = (spec: AdminField): TSchema => {
 export const ProfilePatchSchema = Type.Partial(Type.Object(profileProperties(true)), {
   $id: "UserProfilePatch",
   title: "UserProfilePatch",
+  "x-field-groups": FIELD_GROUPS,
   description:
     "Only the fields sent change. Each key may also be sent in camelCase (displayName, cellPhone, …). " +
     'Strings are trimmed and NFC-normalised; "" or null clears a field (name cannot be cleared).',
