@@ -22,7 +22,9 @@ const ASKS_THE_DIALECT = [
   /["'](sqlite|postgres)["']\s*[!=]==/,
   /\.dialect\b/,
   /\bDialectName\b/,
-  /\.(syncWriter|writeGate|autocommit|group)\b/,
+  /\.(syncWriter|writeGate|autocommit)\b/,
+  // The group commit, not a field's group.
+  /\b(database|writer|syncWriter)\.group\b/,
 ];
 
 // Better Auth is told which database it is on; nothing else is.
