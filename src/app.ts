@@ -20,6 +20,7 @@ import type { Services } from "./services.js";
 import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
 import { usersListRoutes } from "./users/users-list.routes.js";
+import { dashboardPlugin } from "./web/dashboard.plugin.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -27,10 +28,12 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface AppOptions {
   services: Services;
   logger: FastifyBaseLogger;
+  /** The built dashboard's folder (default dist/app); tests point it elsewhere. */
+  dashboardRoot?: string;
 }
 
 /** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
-export async function buildApp({ services, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, logger, dashboardRoot }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: generateRequestId,
@@ -87,5 +90,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(historyRoutes, { services });
   await app.register(idempotencySweeperPlugin, { database: services.database });
   await app.register(usersListRoutes, { services });
+  // Not wrapped in fastify-plugin: its headers (CSP) and static files stay inside /app.
+  await app.register(dashboardPlugin, { root: dashboardRoot });
   return app;
 }

@@ -80,7 +80,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  { logDestination }: { logDestination?: { write(line: string): void } } = {},
+  { logDestination, dashboardRoot }: { logDestination?: { write(line: string): void }; dashboardRoot?: string } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "valara-test-"));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dir);
@@ -100,7 +100,7 @@ export async function startTestApp(
     let app: FastifyInstance;
     try {
       await services.migrate();
-      app = await buildApp({ services, logger });
+      app = await buildApp({ services, logger, dashboardRoot });
       await app.ready();
     } catch (error) {
       await services.close();
