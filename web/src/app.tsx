@@ -6,27 +6,28 @@ import { Shell } from "./shell/shell";
 import { Alert, Button } from "./ui";
 import "./app.css";
 
+// `arrived`: the state was reached by the person's action (sign-in, sign-out), not a page load.
 type State =
   | { kind: "loading" }
   | { kind: "unreachable" }
-  | { kind: "signed-out"; notice: string | null }
-  | { kind: "signed-in"; user: SessionUser };
+  | { kind: "signed-out"; notice: string | null; arrived: boolean }
+  | { kind: "signed-in"; user: SessionUser; arrived: boolean };
 
 /** The whole page: the session decides between the sign-in page and the signed-in shell. */
 export function App() {
   const [state, setState] = useState<State>({ kind: "loading" });
 
-  const refresh = useCallback(async () => {
+  const refresh = useCallback(async (arrived: boolean) => {
     try {
       const user = await loadSessionUser();
-      setState(user ? { kind: "signed-in", user } : { kind: "signed-out", notice: null });
+      setState(user ? { kind: "signed-in", user, arrived } : { kind: "signed-out", notice: null, arrived });
     } catch {
       setState({ kind: "unreachable" });
     }
   }, []);
 
   useEffect(() => {
-    void refresh();
+    void refresh(false);
   }, [refresh]);
 
   const session = useMemo<Session | null>(() => {
@@ -36,9 +37,10 @@ export function App() {
       isAdmin: isAdmin(state.user),
       signOut: async () => {
         await authClient.signOut();
-        setState({ kind: "signed-out", notice: null });
+        setState({ kind: "signed-out", notice: null, arrived: true });
       },
-      ended: () => setState({ kind: "signed-out", notice: "Your session has ended. Sign in again to go on." }),
+      ended: () =>
+        setState({ kind: "signed-out", notice: "Your session has ended. Sign in again to go on.", arrived: true }),
     };
   }, [state]);
 
@@ -60,16 +62,24 @@ export function App() {
             <p>Check your connection, then try again.</p>
           </Alert>
           <p>
-            <Button onClick={() => void refresh()}>Try again</Button>
+            <Button onClick={() => void refresh(false)}>Try again</Button>
           </p>
         </div>
       </main>
     );
   }
-  if (!session) return <SignInPage onSignedIn={refresh} notice={state.kind === "signed-out" ? state.notice : null} />;
+  if (state.kind === "signed-out" || !session) {
+    return (
+      <SignInPage
+        onSignedIn={() => refresh(true)}
+        notice={state.kind === "signed-out" ? state.notice : null}
+        focusOnArrival={state.kind === "signed-out" && state.arrived}
+      />
+    );
+  }
   return (
     <SessionContext.Provider value={session}>
-      <Shell />
+      <Shell focusOnArrival={state.kind === "signed-in" && state.arrived} />
     </SessionContext.Provider>
   );
 }

@@ -1,4 +1,5 @@
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { authClient } from "../auth-client";
 import { Alert, Button, Field, Stack } from "../ui";
 
@@ -19,14 +20,27 @@ function failureMessage(failure: Failure): string {
   return `Signing in failed: the server answered ${failure.status}${reference}. Try again shortly.`;
 }
 
-/** Email and password (Better Auth); `notice` explains why the person is here (session ended). */
-export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => Promise<void>; notice?: string | null }) {
+interface SignInPageProps {
+  onSignedIn: () => Promise<void>;
+  /** Why the person is here (their session ended), shown above the form. */
+  notice?: string | null;
+  /** Focus the heading on arrival: after a sign-out, focus would otherwise be lost with the shell. */
+  focusOnArrival?: boolean;
+}
+
+/** Email and password (Better Auth). */
+export function SignInPage({ onSignedIn, notice, focusOnArrival = false }: SignInPageProps) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (focusOnArrival) heading.current?.focus();
+  }, [focusOnArrival]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -35,8 +49,11 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => Promise<v
       ...(email.trim() ? {} : { email: "Enter your email address." }),
       ...(password ? {} : { password: "Enter your password." }),
     };
-    setFieldErrors(errors);
-    setFailure(null);
+    // Rendered at once, so that focus can move to the first field in error.
+    flushSync(() => {
+      setFieldErrors(errors);
+      setFailure(null);
+    });
     if (errors.email || errors.password) {
       form.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
       return;
@@ -60,7 +77,9 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => Promise<v
     <main className="sign-in" id="main">
       <div className="sign-in__card">
         <p className="sign-in__brand">Valara</p>
-        <h1 className="sign-in__title">Sign in</h1>
+        <h1 className="sign-in__title" tabIndex={-1} ref={heading}>
+          Sign in
+        </h1>
         <form ref={form} onSubmit={submit} noValidate>
           <Stack>
             {notice ? <Alert tone="info">{notice}</Alert> : null}

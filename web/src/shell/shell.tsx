@@ -15,8 +15,11 @@ function findRoute(path: string, admin: boolean): { route: AppRoute; params: Rec
   return null;
 }
 
-/** The signed-in app: header (who, sign-out), navigation, and the current page. */
-export function Shell() {
+/**
+ * The signed-in app: header (who, sign-out), navigation, and the current page. `focusOnArrival`
+ * (just signed in): the page's heading takes the focus, which the sign-in form took with it.
+ */
+export function Shell({ focusOnArrival = false }: { focusOnArrival?: boolean }) {
   const session = useSession();
   const path = useAppPath();
   const firstRender = useRef(true);
@@ -28,10 +31,10 @@ export function Shell() {
   // After an in-app navigation, focus goes to the new page's heading (as a page load would).
   // biome-ignore lint/correctness/useExhaustiveDependencies: it runs on every navigation on purpose
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    const arriving = firstRender.current;
+    firstRender.current = false;
+    // On a page load, focus stays where the browser puts it (the start of the document).
+    if (arriving && !focusOnArrival) return;
     document.getElementById(PAGE_TITLE_ID)?.focus();
   }, [path]);
 
@@ -50,7 +53,7 @@ export function Shell() {
           <span className="shell__name">{session.user.name}</span>
           <span className="shell__email">{session.user.email}</span>
         </div>
-        <Button variant="secondary" onClick={() => void session.signOut()}>
+        <Button variant="secondary" className="shell__out" onClick={() => void session.signOut()}>
           Sign out
         </Button>
       </header>
