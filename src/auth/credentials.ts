@@ -68,13 +68,14 @@ const decoded = (text: string): string | undefined => {
 };
 
 // Better Auth hands out session tokens signed (`token.signature`, as in its cookie and the bearer
-// plugin's set-auth-token header); the bare token is accepted too, as its bearer plugin does. The
+// plugin's set-auth-token header); as a bearer token the bare token is accepted too, as its bearer
+// plugin does, but a cookie must be signed, as Better Auth's own cookie check demands. The
 // cookie's value is URI-encoded as a whole (`%2B`, `%3D` in the signature).
-function sessionToken(value: string, secret: string): string | undefined {
+function sessionToken(value: string, secret: string, signed: boolean): string | undefined {
   const whole = decoded(value);
   if (whole === undefined) return undefined;
   const dot = whole.indexOf(".");
-  if (dot === -1) return whole;
+  if (dot === -1) return signed ? undefined : whole;
   const token = whole.slice(0, dot);
   const signature = Buffer.from(whole.slice(dot + 1).replace(/=+$/, ""), "base64url");
   const expected = createHmac("sha256", secret).update(token).digest();
@@ -110,7 +111,7 @@ export async function authenticatePresented(
   if (presented.kind === "api_key") {
     row = await findApiKeyWithUser(sql, hashApiKey(presented.value));
   } else {
-    const token = sessionToken(presented.value, secret);
+    const token = sessionToken(presented.value, secret, presented.via === "cookie");
     row = token ? await findSessionWithUser(sql, token) : undefined;
   }
   if (!row || (row.enabled !== null && !truthy(row.enabled)) || isPast(row.expiresAt)) {
