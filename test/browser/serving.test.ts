@@ -4,6 +4,7 @@ import type { Browser, Response } from "playwright-core";
 import { DASHBOARD_CSP } from "../../src/web/dashboard.plugin.js";
 import { launchChromium, newVisitor } from "./support/chromium.js";
 import { createPerson, type Dashboard, startDashboard } from "./support/dashboard.js";
+import { watchPage } from "./support/page-checks.js";
 import { signIn } from "./support/sign-in.js";
 
 // How the real build reaches a real browser: the redirect, caching, compression, the CSP, the
@@ -58,6 +59,30 @@ describe("serving the dashboard to a browser", () => {
       assert.equal(assetHeaders["cache-control"], "public, max-age=31536000, immutable", asset.url());
       assert.equal(assetHeaders["content-encoding"], "br", `${asset.url()}: Chromium accepts br`);
     }
+    await context.close();
+  });
+
+  it("the browser enforces the CSP, and a refusal shows as a console error (what the other tests watch for)", async () => {
+    const context = await newVisitor(browser, dashboard.baseUrl);
+    const page = await context.newPage();
+    const watch = watchPage(page, dashboard.baseUrl);
+    await page.goto("/app/");
+    await page.getByLabel("Email").waitFor();
+    const ran = await page.evaluate(async () => {
+      const inline = document.createElement("script");
+      inline.textContent = "window.__inlineRan = true";
+      document.body.append(inline);
+      const style = document.createElement("style");
+      style.textContent = "body { color: red }";
+      document.head.append(style);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return (window as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    assert.equal(ran, false, "an inline script ran");
+    assert.ok(
+      watch.consoleErrors.some((text) => /Content Security Policy/i.test(text)),
+      `no CSP console error in ${JSON.stringify(watch.consoleErrors)}`,
+    );
     await context.close();
   });
 
