@@ -8,6 +8,10 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/app/",
   plugins: [react()],
+  // The page speaks to the API only through the typed client (contract §11), compiled from its
+  // TypeScript sources with the page (tree-shaken, no build order to mind); web/tsconfig.json's
+  // `paths` says the same to the type checker.
+  resolve: { alias: { "valara-users/client": fileURLToPath(new URL("../client/index.ts", import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL("../dist/app", import.meta.url)),
     emptyOutDir: true,
