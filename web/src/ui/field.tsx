@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useId } from "react";
+import { type ComponentProps, type ReactNode, useId } from "react";
 
 interface FieldOwnProps {
   /** The visible label, which is also the input's accessible name. */
@@ -9,8 +9,9 @@ interface FieldOwnProps {
   hint?: ReactNode;
 }
 
-type InputProps = FieldOwnProps & { multiline?: false } & Omit<InputHTMLAttributes<HTMLInputElement>, "id">;
-type TextareaProps = FieldOwnProps & { multiline: true } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">;
+// ComponentProps include `ref` (a plain prop in React 19), passed on to the input itself.
+type InputProps = FieldOwnProps & { multiline?: false } & Omit<ComponentProps<"input">, "id">;
+type TextareaProps = FieldOwnProps & { multiline: true } & Omit<ComponentProps<"textarea">, "id">;
 
 /**
  * A labelled input (or textarea with `multiline`). The error and hint are tied to the input with
@@ -34,9 +35,9 @@ export function Field(props: InputProps | TextareaProps) {
         {label}
       </label>
       {multiline ? (
-        <textarea {...(inputProps as TextareaHTMLAttributes<HTMLTextAreaElement>)} {...shared} />
+        <textarea {...(inputProps as ComponentProps<"textarea">)} {...shared} />
       ) : (
-        <input {...(inputProps as InputHTMLAttributes<HTMLInputElement>)} {...shared} />
+        <input {...(inputProps as ComponentProps<"input">)} {...shared} />
       )}
       {hint ? (
         <p className="ui-hint" id={hintId}>
