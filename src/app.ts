@@ -8,7 +8,7 @@ import { ErrorSchema } from "./errors/error-schema.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { HistoryEntrySchema, HistoryPageSchema, historyRoutes } from "./history/history.routes.js";
 import { drainPlugin } from "./http/drain.plugin.js";
-import { useJsonBodies } from "./http/json-body.js";
+import { acceptJsonBodies } from "./http/json-body.js";
 import { requestBudgetPlugin } from "./http/request-budget.plugin.js";
 import { generateRequestId, requestIdPlugin } from "./http/request-id.js";
 import { OneLinePerRequest } from "./http/request-log.js";
@@ -23,6 +23,7 @@ import type { Services } from "./services.js";
 import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
 import { UserPageSchema, usersListRoutes } from "./users/users-list.routes.js";
+import { dashboardPlugin } from "./web/dashboard.plugin.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -32,10 +33,17 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** The rate limiter's store, instead of the one the configuration picks (a test's short window). */
   rateLimitStore?: RateLimitStore;
+  /** The built dashboard's folder (default dist/app); tests point it elsewhere. */
+  dashboardRoot?: string;
 }
 
 /** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
-export async function buildApp({ services, logger, rateLimitStore }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  services,
+  logger,
+  rateLimitStore,
+  dashboardRoot,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: generateRequestId,
@@ -66,7 +74,7 @@ export async function buildApp({ services, logger, rateLimitStore }: AppOptions)
   });
   // Only JSON bodies are accepted (415 otherwise).
   app.removeContentTypeParser("text/plain");
-  useJsonBodies(app);
+  acceptJsonBodies(app);
   // Named schemas: components of the OpenAPI document, and so named types in the typed client.
   const namedSchemas = [
     ErrorSchema,
@@ -96,5 +104,7 @@ export async function buildApp({ services, logger, rateLimitStore }: AppOptions)
   await app.register(historyRoutes, { services });
   await app.register(idempotencySweeperPlugin, { database: services.database });
   await app.register(usersListRoutes, { services });
+  // Not wrapped in fastify-plugin: its headers (CSP) and static files stay inside /app.
+  await app.register(dashboardPlugin, { root: dashboardRoot });
   return app;
 }

@@ -50,6 +50,28 @@ describe("statement budget (contract §8)", () => {
     assert.ok(statements <= 3, `self-PATCH ran ${statements} statements`);
   });
 
+  it("a self-PATCH with the dashboard's session cookie stays within three statements", async () => {
+    const signUp = await send(t, "POST", "/api/auth/sign-up/email", {
+      email: `budget-cookie-${Date.now()}@example.com`,
+      password: "a-long-password-1",
+      name: "Budget",
+    });
+    assert.equal(signUp.statusCode, 200, signUp.body);
+    const cookie = [signUp.headers["set-cookie"] ?? []]
+      .flat()
+      .map((line) => line.split(";")[0])
+      .join("; ");
+    assert.match(cookie, /better-auth\.session_token=/);
+    const id = signUp.json().user.id as string;
+    let status = 0;
+    const statements = await countStatements(t, async () => {
+      const headers = { cookie, origin: "http://127.0.0.1:3000" };
+      status = (await patchUser(t, id, { tagline: "Cookie", city: "Austin" }, { headers })).statusCode;
+    });
+    assert.equal(status, 200);
+    assert.ok(statements >= 1 && statements <= 3, `self-PATCH ran ${statements} statements`);
+  });
+
   it("a no-op PATCH costs only the authentication read", async () => {
     const agent = await makeUser(t);
     const statements = await countStatements(t, () => patchUser(t, agent.id, {}, { key: agent.key }));

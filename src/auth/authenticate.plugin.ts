@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Services } from "../services.js";
-import { authenticate, type Caller } from "./credentials.js";
+import { sessionCookieName } from "./better-auth.js";
+import { checkCookieWriteOrigin } from "./cookie-origin.js";
+import { authenticatePresented, type Caller, presentedCredential } from "./credentials.js";
+import { browserOrigins } from "./origins.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -22,10 +25,15 @@ export function callerOf(request: FastifyRequest): Caller {
 
 export const authenticatePlugin = fp(
   async (app: FastifyInstance, { services }: { services: Services }) => {
-    const { database, secret, config } = services;
+    const { database, secret, config, auth } = services;
+    const cookieName = sessionCookieName(auth);
+    const allowedOrigins = new Set(browserOrigins(config));
     app.decorateRequest("caller", null);
     app.decorate("authenticate", async (request: FastifyRequest) => {
-      request.caller = await authenticate(database.reads, request.headers, secret, config.adminRoles);
+      const presented = presentedCredential(request.headers, cookieName);
+      // Before the read: a cross-site write is refused without touching the database.
+      if (presented.via === "cookie") checkCookieWriteOrigin(request.method, request.headers.origin, allowedOrigins);
+      request.caller = await authenticatePresented(database.reads, presented, secret, config.adminRoles);
     });
   },
   { name: "authenticate" },

@@ -1,12 +1,14 @@
 import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { APIError } from "better-auth/api";
+import { getCookies } from "better-auth/cookies";
 import { admin, bearer } from "better-auth/plugins";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { checkProfileValue } from "../users/field-rules.js";
 import { PROFILE_FIELDS } from "../users/user-fields.js";
+import { authBaseUrl, browserOrigins } from "./origins.js";
 import { isUserActive } from "./user-state.js";
 
 /** Prefix of every API key we issue; it tells a key from a session token in one glance. */
@@ -48,7 +50,10 @@ export interface AuthOptions {
 export function createAuth({ config, database, secret, logger }: AuthOptions) {
   return betterAuth({
     appName: "Valara",
-    baseURL: config.authUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`,
+    baseURL: authBaseUrl(config),
+    // Sign-in from the dashboard opened at either local origin (or a CORS_ORIGINS page) passes
+    // Better Auth's own Origin check; the same list guards cookie writes on /api/v1 (origins.ts).
+    trustedOrigins: browserOrigins(config),
     basePath: "/api/auth",
     secret,
     database: { db: database.db, type: database.dialect },
@@ -68,7 +73,14 @@ export function createAuth({ config, database, secret, logger }: AuthOptions) {
         },
       },
     },
-    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // Better Auth marks cookies Secure only for an https baseURL; production may sit behind a
+      // TLS proxy with BETTER_AUTH_URL unset, so say it outright. HttpOnly and Lax are its defaults,
+      // restated so that a change of default cannot loosen them.
+      useSecureCookies: config.production || authBaseUrl(config).startsWith("https://"),
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
     logger: {
       level: "warn",
       log: (level, message) => logger[level]({ component: "better-auth" }, message),
@@ -122,3 +134,6 @@ export function createAuth({ config, database, secret, logger }: AuthOptions) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** The name of Better Auth's session cookie (`__Secure-` prefixed when cookies are Secure). */
+export const sessionCookieName = (auth: Auth): string => getCookies(auth.options).sessionToken.name;

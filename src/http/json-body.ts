@@ -10,7 +10,7 @@ const JSON_TYPES = ["application/json", "application/merge-patch+json"];
  * (refused by the routes that want an object). Prototype keys are kept as own properties, so
  * the patch reader refuses them as unknown fields.
  */
-export function useJsonBodies(app: FastifyInstance) {
+export function acceptJsonBodies(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser("ignore", "ignore");
   for (const type of JSON_TYPES) {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);

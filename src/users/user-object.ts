@@ -4,8 +4,8 @@ import type { DbDate, UserRow } from "../db/schema.js";
 import {
   ACCOUNT_STATUSES,
   ADMIN_FIELDS,
-  FIELD_GROUPS,
   type AdminField,
+  FIELD_GROUPS,
   PROFILE_FIELDS,
   type ProfileField,
   type ProfileFieldName,

@@ -91,7 +91,8 @@ export async function startTestApp(
   {
     logDestination,
     rateLimitStore,
-  }: { logDestination?: { write(line: string): void }; rateLimitStore?: RateLimitStore } = {},
+    dashboardRoot,
+  }: { logDestination?: { write(line: string): void }; rateLimitStore?: RateLimitStore; dashboardRoot?: string } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "valara-test-"));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dir);
@@ -111,7 +112,7 @@ export async function startTestApp(
     let app: FastifyInstance;
     try {
       await services.migrate();
-      app = await buildApp({ services, logger, rateLimitStore });
+      app = await buildApp({ services, logger, rateLimitStore, dashboardRoot });
       await app.ready();
     } catch (error) {
       await services.close();

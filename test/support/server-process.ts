@@ -19,17 +19,18 @@ export interface ServerProcess {
 export const LISTENING_LINE = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 
 /**
- * Spawns `src/server.ts` as `npm start` runs it, with `env`, on a port the system picks, at info
- * level (readiness is read from the listening line), its stdout and stderr as `stdio` says.
+ * Spawns `src/server.ts` as `npm start` runs it, with `env`, on a port the system picks (unless
+ * `env.PORT` names one), at info level (readiness is read from the listening line), its stdout
+ * and stderr as `stdio` says.
  */
 export function spawnServer(env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    env: { ...process.env, ...env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, ...env, LOG_LEVEL: "info", PORT: env.PORT ?? "0", HOST: "127.0.0.1" },
     stdio,
   });
 }
 
-/** Starts `src/server.ts` with `env` on a port the system picks, and resolves once it listens. */
+/** Starts `src/server.ts` with `env` (on a port the system picks, unless `env.PORT`), and resolves once it listens. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawnServer(env, ["ignore", "pipe", "pipe"]);
   let printed = "";

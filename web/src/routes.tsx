@@ -1,0 +1,29 @@
+import type { ComponentType } from "react";
+import { PlaceholderPage } from "./pages/placeholder";
+
+/** A page of the signed-in app. */
+export interface AppRoute {
+  /** Path pattern under /app/ ("profile", "users/:id"); see matchPath. */
+  path: string;
+  /** The page's title: its h1 and the document title. */
+  title: string;
+  /** The navigation entry's text; routes without one are reached by links only. */
+  nav?: string;
+  /** Shown to admins only (the API refuses others anyway). */
+  adminOnly?: boolean;
+  Page: ComponentType<{ params: Record<string, string>; title: string }>;
+}
+
+/** The path "/app/" opens. */
+export const HOME = "profile";
+
+// Phase 2 replaces the placeholders with the pages built on valara-users/client. Large pages that
+// only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
+export const ROUTES: AppRoute[] = [
+  { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
+  { path: "history", title: "History", nav: "History", Page: PlaceholderPage },
+  { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
+  { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
+  { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
+  { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+];
