@@ -843,8 +843,7 @@ export interface components {
          */
         Session: {
             id: string;
-            /** @description The session token (send as Authorization: Bearer, or the cookie holds it) */
-            token: string;
+            token: string | null;
             userId: string;
             /** Format: date-time */
             expiresAt: string;
@@ -903,8 +902,7 @@ export interface components {
          */
         SignInResponse: {
             redirect: boolean;
-            /** @description The session token; the set-auth-token header holds it signed */
-            token: string;
+            token: string | null;
             url?: string | null;
             user: components["schemas"]["AuthUser"];
         };
