@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { PlaceholderPage } from "./pages/placeholder";
+import { MyProfilePage } from "./profile/my-profile-page";
 
 /** A page of the signed-in app. */
 export interface AppRoute {
@@ -20,7 +21,7 @@ export const HOME = "profile";
 // Phase 2 replaces the placeholders with the pages built on valara-users/client. Large pages that
 // only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
 export const ROUTES: AppRoute[] = [
-  { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
+  { path: "profile", title: "My profile", nav: "My profile", Page: MyProfilePage },
   { path: "history", title: "History", nav: "History", Page: PlaceholderPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
