@@ -233,6 +233,16 @@ describe("My profile", () => {
     assert.equal(asked.length, 2, "asked, and leaving when the person says so");
   });
 
+  it("a save after the session ended shows the sign-in page, saying why", async () => {
+    const other = await context.newPage();
+    await openMyProfile(other);
+    await other.getByRole("button", { name: "Sign out" }).click(); // ends the session both tabs share
+    await input(page, "City").fill("Houston");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+    await page.getByText("Your session has ended").waitFor();
+  });
+
   it("can be edited and saved with the keyboard alone", async () => {
     await page.getByRole("heading", { name: "My profile", level: 1 }).focus();
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute("name") ?? "");

@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import { PlaceholderPage } from "./pages/placeholder";
 import { MyProfilePage } from "./profile/my-profile-page";
+import { AdminUserRoute } from "./profile/routes";
 
 /** A page of the signed-in app. */
 export interface AppRoute {
@@ -27,4 +28,5 @@ export const ROUTES: AppRoute[] = [
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  { path: "users/:id", title: "User", adminOnly: true, Page: AdminUserRoute },
 ];

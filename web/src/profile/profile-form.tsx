@@ -41,6 +41,18 @@ export function ProfileForm({ user, onUser }: ProfileFormProps) {
   const key = useIdempotencyKey();
   const form = useRef<HTMLFormElement>(null);
   const status = useRef<HTMLDivElement>(null);
+  const seen = useRef(user);
+
+  // A newer version arriving from outside this form (the admin page's account section reloaded
+  // it): untouched fields follow it, but a field the person is editing that changed there is
+  // shown as a conflict, so that their save does not overwrite it unseen.
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = user;
+    if (before === user) return;
+    const changes = remoteChanges(before, user);
+    if (changes.some(({ spec }) => edits[spec.name] !== undefined)) setConflict(changes);
+  }, [user, edits]);
 
   // An outcome takes the focus: the button pressed is disabled or gone by then, and a screen
   // reader reads the outcome. Field errors and a conflict move the focus themselves.
@@ -77,6 +89,7 @@ export function ProfileForm({ user, onUser }: ProfileFormProps) {
       setEdits({});
       setErrors({});
       setConflict(null);
+      seen.current = saved;
       onUser(saved);
       setState({ kind: "saved" });
     } catch (error) {
@@ -98,6 +111,7 @@ export function ProfileForm({ user, onUser }: ProfileFormProps) {
     try {
       const fresh = await valara.users.get(base.id);
       setConflict(remoteChanges(base, fresh));
+      seen.current = fresh;
       onUser(fresh);
       setState({ kind: "idle" });
     } catch (error) {

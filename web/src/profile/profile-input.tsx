@@ -2,11 +2,11 @@ import type { ProfileFieldSpec } from "valara-users/client";
 import { Field } from "../ui";
 import { inputType } from "./profile-model";
 
-// Help for the kinds whose rules are not obvious from the label (the API's rules, contract §3).
+// Help for the kinds whose rules are not obvious from the label (the API's rules, contract §3);
+// URL fields say theirs in an error only, rather than ten times over.
 const HINTS: Partial<Record<ProfileFieldSpec["kind"], string>> = {
   us_state: "A two-letter code (CA) or the full name.",
   phone: "7 to 15 digits; a leading +, spaces, dashes and an extension are fine.",
-  url: "A full address, starting with https://",
 };
 
 interface ProfileInputProps {
