@@ -128,6 +128,32 @@ describe("Admin: one user", () => {
     assert.equal((await apiGet(page, `/api/v1/users/${agent.id}`)).body.account_status, "suspended");
   });
 
+  it("a change made elsewhere meanwhile (412 on PUT) is said in both sections, not overwritten", async () => {
+    await openUser(agent.id);
+    await input(page, "Title").fill("Admin's title");
+    // Someone else changes the title behind the page's back (a cookie write needs our Origin).
+    const behind = await page.request.patch(`/api/v1/users/${agent.id}`, {
+      headers: { origin: dashboard.baseUrl },
+      data: { title: "Their title" },
+    });
+    assert.equal(behind.status(), 200);
+    await account().getByLabel("Email verified").check();
+    await saveAccount().click();
+    await account().getByRole("alert").filter({ hasText: "changed elsewhere" }).waitFor();
+    const conflict = page.getByRole("region", { name: "This profile was changed elsewhere" });
+    await conflict.waitFor();
+    assert.match((await conflict.textContent()) ?? "", /Title: \(empty\) → Their title \(your edit: Admin's title\)/);
+    assert.equal((await apiGet(page, `/api/v1/users/${agent.id}`)).body.email_verified, false, "the PUT wrote nothing");
+
+    await saveAccount().click(); // saving again is now a knowing choice
+    await account().getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await page.getByRole("button", { name: "Keep my edits" }).click();
+    await page.getByRole("form", { name: "Profile" }).getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const { body } = await apiGet(page, `/api/v1/users/${agent.id}`);
+    assert.equal(body.email_verified, true);
+    assert.equal(body.title, "Admin's title");
+  });
+
   it("shows a taken email (409) at the email field", async () => {
     await openUser(agent.id);
     const email = account().getByLabel("Email", { exact: true });
