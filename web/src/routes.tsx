@@ -1,5 +1,7 @@
 import type { ComponentType } from "react";
 import { PlaceholderPage } from "./pages/placeholder";
+import { MyProfilePage } from "./profile/my-profile-page";
+import { AdminUserRoute } from "./profile/routes";
 
 /** A page of the signed-in app. */
 export interface AppRoute {
@@ -20,10 +22,11 @@ export const HOME = "profile";
 // Phase 2 replaces the placeholders with the pages built on valara-users/client. Large pages that
 // only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
 export const ROUTES: AppRoute[] = [
-  { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
+  { path: "profile", title: "My profile", nav: "My profile", Page: MyProfilePage },
   { path: "history", title: "History", nav: "History", Page: PlaceholderPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  { path: "users/:id", title: "User", adminOnly: true, Page: AdminUserRoute },
 ];
