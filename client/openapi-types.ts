@@ -557,7 +557,7 @@ export interface components {
              */
             instagram_url?: string | null;
             /**
-             * Linkedin URL
+             * LinkedIn URL
              * @description LinkedIn profile: an absolute http(s) URL
              */
             linkedin_url?: string | null;
@@ -567,12 +567,12 @@ export interface components {
              */
             twitter_url?: string | null;
             /**
-             * Youtube URL
+             * YouTube URL
              * @description YouTube channel: an absolute http(s) URL
              */
             youtube_url?: string | null;
             /**
-             * Tiktok URL
+             * TikTok URL
              * @description TikTok profile: an absolute http(s) URL
              */
             tiktok_url?: string | null;
@@ -703,7 +703,7 @@ export interface components {
              */
             instagram_url?: string | null;
             /**
-             * Linkedin URL
+             * LinkedIn URL
              * @description LinkedIn profile: an absolute http(s) URL
              */
             linkedin_url?: string | null;
@@ -713,12 +713,12 @@ export interface components {
              */
             twitter_url?: string | null;
             /**
-             * Youtube URL
+             * YouTube URL
              * @description YouTube channel: an absolute http(s) URL
              */
             youtube_url?: string | null;
             /**
-             * Tiktok URL
+             * TikTok URL
              * @description TikTok profile: an absolute http(s) URL
              */
             tiktok_url?: string | null;
