@@ -2,8 +2,9 @@ import type { FastifyBaseLogger } from "fastify";
 import { resolveAuthSecret } from "./auth/auth-secret.js";
 import { type Auth, createAuth } from "./auth/better-auth.js";
 import type { Config } from "./config.js";
-import { type Database, openDatabase } from "./db/database.js";
+import type { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { openDatabase } from "./db/open-database.js";
 
 /** What the server and the CLI share: configuration, database, Better Auth and its secret. */
 export interface Services {
@@ -29,7 +30,7 @@ export function openServices(config: Config, logger: FastifyBaseLogger, { cli = 
     sqliteSynchronous: config.sqliteSynchronous,
     busyTimeoutMs: cli ? CLI_SQLITE_BUSY_MS : SERVER_SQLITE_BUSY_MS,
     // A little under the budget, so that a PATCH sent as one statement early in its request
-    // (statementNow) is answered, committed or cancelled, before the budget runs out.
+    // (Database.writeNow) is answered, committed or cancelled, before the budget runs out.
     statementTimeoutMs: Math.floor(config.requestTimeoutMs * STATEMENT_SHARE_OF_BUDGET),
     onPoolError: (error) => logger.warn({ err: error }, "an idle database connection failed; it will be replaced"),
     walCheckpointer: cli

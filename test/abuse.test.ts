@@ -4,10 +4,18 @@ import { after, before, describe, it } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { hashApiKey } from "../src/auth/credentials.js";
 import { createApiKey, revokeApiKey } from "../src/cli/api-keys.commands.js";
-import { toDbDate } from "../src/users/users.repository.js";
 import { ADMIN_KEYS } from "./support/arbitraries.js";
 import { expectError, stateOf } from "./support/assertions.js";
-import { errorOf, makeUser, patchUser, send, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
+import {
+  errorOf,
+  makeUser,
+  patchUser,
+  send,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+  toDbDate,
+} from "./support/harness.js";
 import { rawHttp, rawRequest } from "./support/raw-http.js";
 
 // OWASP API Security Top 10 (2023), issue 6: API1/API3 (authorization matrix, mass assignment),

@@ -1,30 +1,33 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import type { Database } from "../src/db/database.js";
-import { NOT_NOW, runInTransaction, transactionNow } from "../src/db/transaction.js";
+import { NOT_NOW } from "../src/db/at-once-write.js";
+import type { SqliteDatabase } from "../src/db/sqlite-database.js";
 import { RequestBudget } from "../src/http/request-budget.js";
 import { dialect, makeUser, send, startTestApp, type TestApp } from "./support/harness.js";
 
 const budget = () => new RequestBudget(Date.now() + 10_000);
 
 /** Writes `value` into the scratch table in this turn's group; answers `value` once committed. */
-const insertNow = (database: Database, value: string) =>
-  transactionNow(database, budget(), (sqlNow) => {
-    sqlNow.rows('insert into "scratch" ("v") values (?)', [value]);
-    return value;
+const insertNow = (database: SqliteDatabase, value: string) =>
+  database.writeNow(budget(), {
+    runSteps: (sqlNow) => {
+      sqlNow.rows('insert into "scratch" ("v") values (?)', [value]);
+      return value;
+    },
   });
 
 /** What a reader of committed data sees (the read-only connection while a group is open). */
-const committed = async (database: Database) =>
+const committed = async (database: SqliteDatabase) =>
   (await database.reads.rows<{ v: string }>('select "v" from "scratch" order by "v"', [])).map((row) => row.v);
 
 describe("SQLite group commit: the writes of one turn of the event loop share one transaction", () => {
   let t: TestApp;
-  let database: Database;
+  let database: SqliteDatabase;
   before(async () => {
     t = await startTestApp();
-    database = t.services.database;
+    // Used on SQLite only (each test skips itself elsewhere).
+    database = t.services.database as SqliteDatabase;
     if (dialect !== "sqlite") return;
     await sql`create table "scratch" ("v" text not null unique)`.execute(database.db);
     await sql`create table "parent" ("id" text primary key)`.execute(database.db);
@@ -36,15 +39,17 @@ describe("SQLite group commit: the writes of one turn of the event loop share on
 
   it("nobody is answered before the commit; a write that fails is undone alone", async (context) => {
     if (dialect !== "sqlite") return context.skip("SQLite only");
-    const group = database.syncWriter?.group;
+    const group = database.group;
     const first = insertNow(database, "a");
     assert.equal(group?.open, true, "the first write opened a group");
     const second = insertNow(database, "b");
     // A unique violation: thrown at once, undone alone.
     const duplicate = assert.rejects(insertNow(database, "a"), /UNIQUE constraint failed/);
-    const declined = transactionNow(database, budget(), (sqlNow) => {
-      sqlNow.rows('insert into "scratch" ("v") values (?)', ["d"]);
-      return NOT_NOW; // the work itself declines: its insert is rolled back
+    const declined = database.writeNow(budget(), {
+      runSteps: (sqlNow) => {
+        sqlNow.rows('insert into "scratch" ("v") values (?)', ["d"]);
+        return NOT_NOW; // the work itself declines: its insert is rolled back
+      },
     });
     assert.deepEqual(await committed(database), [], "nothing is visible before the group commits");
     assert.equal(group?.open, true, "all four ran in the same open group");
@@ -58,14 +63,14 @@ describe("SQLite group commit: the writes of one turn of the event loop share on
   it("anything Kysely runs commits the open group first, and a full transaction can follow", async (context) => {
     if (dialect !== "sqlite") return context.skip("SQLite only");
     const written = insertNow(database, "k");
-    assert.equal(database.syncWriter?.group.open, true);
+    assert.equal(database.group.open, true);
     // On the writer's connection, as Better Auth's statements are: no "transaction within a transaction".
     await sql`select "v" from "scratch"`.execute(database.db);
-    assert.equal(database.syncWriter?.group.open, false, "Kysely's statement committed the group");
+    assert.equal(database.group.open, false, "Kysely's statement committed the group");
     assert.ok((await committed(database)).includes("k"), "committed: a reader of committed data sees it");
     assert.equal(await written, "k");
     const queued = insertNow(database, "q");
-    await runInTransaction(database, budget(), async (trx) => {
+    await database.runInTransaction(budget(), async (trx) => {
       await sql`insert into "scratch" ("v") values ('r')`.execute(trx);
     });
     assert.equal(await queued, "q");
@@ -76,13 +81,15 @@ describe("SQLite group commit: the writes of one turn of the event loop share on
     if (dialect !== "sqlite") return context.skip("SQLite only");
     const innocent = assert.rejects(insertNow(database, "x"), /FOREIGN KEY constraint failed/);
     // Accepted by its statement (the foreign key is checked at COMMIT), refused by the commit.
-    const orphan = transactionNow(database, budget(), (sqlNow) => {
-      sqlNow.rows('insert into "child" ("p") values (?)', ["missing"]);
-      return "orphan";
+    const orphan = database.writeNow(budget(), {
+      runSteps: (sqlNow) => {
+        sqlNow.rows('insert into "child" ("p") values (?)', ["missing"]);
+        return "orphan";
+      },
     });
     await innocent;
     await assert.rejects(orphan, /FOREIGN KEY constraint failed/);
-    assert.equal(database.syncWriter?.group.open, false);
+    assert.equal(database.group.open, false);
     assert.deepEqual(await committed(database), ["a", "b", "k", "q", "r"]);
     assert.equal(await insertNow(database, "y"), "y", "the next group works");
   });

@@ -3,9 +3,8 @@ import { createHmac, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { createApiKey, revokeApiKey } from "../src/cli/api-keys.commands.js";
-import { toDbDate } from "../src/users/users.repository.js";
 import type { SendOptions, TestApp } from "./support/harness.js";
-import { dialect, errorOf, makeUser, patchUser, send, startTestApp, storedUser } from "./support/harness.js";
+import { dialect, errorOf, makeUser, patchUser, send, startTestApp, storedUser, toDbDate } from "./support/harness.js";
 
 let t: TestApp;
 /** Called in each describe: its own app on its own fresh database, started before and closed after. */

@@ -4,9 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { truthy } from "../src/auth/user-state.js";
 import type { User } from "../src/users/user-object.js";
-import { toDbDate } from "../src/users/users.repository.js";
 import { selectUsersAfter } from "../src/users/users-list.repository.js";
-import { errorOf, makeUser, send, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
+import { errorOf, makeUser, send, startTestApp, type TestApp, type TestUser, toDbDate } from "./support/harness.js";
 
 type Page = { data: User[]; next_cursor: string | null };
 
@@ -166,7 +165,7 @@ describe("GET /api/v1/users: pagination", () => {
     const middle = stored[Math.floor(stored.length / 2)]!;
     const compiled = selectUsersAfter(
       db,
-      dialect,
+      t.services.database,
       { role: { value: "user", orUnset: true }, active: true },
       // The cursor's text: the stored text on SQLite, ISO 8601 on PostgreSQL.
       {

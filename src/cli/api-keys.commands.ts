@@ -1,5 +1,4 @@
 import type { Services } from "../services.js";
-import { toDbDate } from "../users/users.repository.js";
 import { CliError } from "./cli-error.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -32,10 +31,10 @@ export async function createApiKey(
 
 /** Disables a key at once; it stays listed in Better Auth but never authenticates again. */
 export async function revokeApiKey(services: Services, keyId: string): Promise<{ id: string; revoked: true }> {
-  const { db, dialect } = services.database;
+  const { db, encode } = services.database;
   const updated = await db
     .updateTable("apikey")
-    .set({ enabled: dialect === "sqlite" ? 0 : false, updatedAt: toDbDate(dialect, new Date()) })
+    .set({ enabled: encode.boolean(false), updatedAt: encode.date(new Date()) })
     .where("id", "=", keyId)
     .returning("id")
     .executeTakeFirst();

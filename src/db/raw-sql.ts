@@ -77,11 +77,20 @@ export function pgPoolRawSql(pool: pg.Pool, queries: QueryCounter): RawSql {
 }
 
 /** Through Kysely (inside one of its transactions, or on its connection); counted by its log. */
-export function kyselyRawSql(db: Kysely<DB> | Transaction<DB>, dialect: "sqlite" | "postgres"): RawSql {
+export function kyselyRawSql(db: Kysely<DB> | Transaction<DB>): RawSql {
   return {
     async rows<R>(sql: string, params: readonly unknown[]) {
-      const text = dialect === "postgres" ? pgStatement(sql).text : sql;
-      const result = await db.executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
+      const result = await db.executeQuery<R>(CompiledQuery.raw(sql, params as unknown[]));
+      return result.rows as R[];
+    },
+  };
+}
+
+/** The same on PostgreSQL, with the `?` numbered as `$1…`. */
+export function kyselyPgRawSql(db: Kysely<DB> | Transaction<DB>): RawSql {
+  return {
+    async rows<R>(sql: string, params: readonly unknown[]) {
+      const result = await db.executeQuery<R>(CompiledQuery.raw(pgStatement(sql).text, params as unknown[]));
       return result.rows as R[];
     },
   };

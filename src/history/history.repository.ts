@@ -1,5 +1,5 @@
+import type { Db } from "../db/database.js";
 import type { Statement } from "../db/raw-sql.js";
-import type { Db } from "../users/users.repository.js";
 
 /** Changed fields of one write, API names and API values: `{field: {from, to}}`. */
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
@@ -29,11 +29,19 @@ export const insertHistoryEntry = (entry: HistoryEntry): Statement => ({
   params: historyParams(entry),
 });
 
-/** The same, once per row of `source` (a name the statement around it gives): none if it has none. */
-export const insertHistoryEntryPerRow = (source: string, entry: HistoryEntry): Statement => ({
-  sql: `insert into ${HISTORY_TABLE} select ?, ?, ?, ?, ? from "${source}"`,
-  params: historyParams(entry),
-});
+/**
+ * `update` (a statement that returns the rows it wrote) and the history entry that records it, as
+ * one statement (PostgreSQL's data-modifying CTEs): the entry is written once per row `update`
+ * returns, so not at all when it wrote nothing. Its rows are `update`'s.
+ */
+export function withHistoryEntry(update: Statement, entry: HistoryEntry): Statement {
+  return {
+    sql:
+      `with "updated" as (${update.sql}), ` +
+      `"entry" as (insert into ${HISTORY_TABLE} select ?, ?, ?, ?, ? from "updated") select * from "updated"`,
+    params: [...update.params, ...historyParams(entry)],
+  };
+}
 
 /** A page of a user's history, newest first, strictly older than `beforeSeq` when given. */
 export async function listHistory(db: Db, userId: string, limit: number, beforeSeq: number | undefined) {

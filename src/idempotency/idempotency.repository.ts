@@ -1,6 +1,6 @@
 import { sql } from "kysely";
+import type { Db } from "../db/database.js";
 import type { IdempotencyKeyTable } from "../db/schema.js";
-import type { Db } from "../users/users.repository.js";
 
 export type IdempotencyRow = IdempotencyKeyTable;
 

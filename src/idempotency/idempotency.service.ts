@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import type { Database } from "../db/database.js";
+import type { Database, Db } from "../db/database.js";
 import { retryWhileBusy } from "../db/transaction.js";
 import { AppError, isAppError } from "../errors/app-error.js";
 import { errorBody } from "../errors/error-handler.js";
 import { RequestBudget } from "../http/request-budget.js";
-import type { Db } from "../users/users.repository.js";
 import { deleteClaim, findClaim, insertClaim, storeResponse, takeOverClaim } from "./idempotency.repository.js";
 
 /** Responses are kept this long, then swept. */

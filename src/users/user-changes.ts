@@ -1,16 +1,14 @@
 import { truthy } from "../auth/user-state.js";
-import type { DialectName } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
 import type { AdminPatch, ProfilePatch } from "./patch-body.js";
 import type { AccountStatus } from "./user-fields.js";
 
-/** One column a write will change: its API name and values, and the value to store. */
+/** One column a write will change: its API name and values (the repository encodes `to` for its column). */
 export interface ColumnChange {
   field: string;
   column: keyof UserRow;
   from: unknown;
   to: unknown;
-  stored: string | number | boolean | null;
 }
 
 /** The user's admin-field values as the API shows them. */
@@ -25,24 +23,16 @@ export function adminValues(row: UserRow) {
 }
 
 /** The changes a patch really makes to `current`: fields whose value differs, nothing else. */
-export function diffUser(
-  current: UserRow,
-  profile: ProfilePatch,
-  admin: AdminPatch,
-  dialect: DialectName,
-): ColumnChange[] {
+export function diffUser(current: UserRow, profile: ProfilePatch, admin: AdminPatch): ColumnChange[] {
   const changes: ColumnChange[] = [];
   for (const [spec, value] of profile) {
     const from = current[spec.column] ?? null;
-    if (from !== value) changes.push({ field: spec.name, column: spec.column, from, to: value, stored: value });
+    if (from !== value) changes.push({ field: spec.name, column: spec.column, from, to: value });
   }
   const before = adminValues(current);
   for (const [spec, value] of admin) {
     const from = before[spec.name];
-    if (from === value) continue;
-    // SQLite keeps booleans as 0/1.
-    const stored = typeof value === "boolean" && dialect === "sqlite" ? Number(value) : value;
-    changes.push({ field: spec.name, column: spec.column, from, to: value, stored });
+    if (from !== value) changes.push({ field: spec.name, column: spec.column, from, to: value });
   }
   return changes;
 }

@@ -1,10 +1,10 @@
 import type { Caller } from "../auth/credentials.js";
-import type { Database } from "../db/database.js";
-import type { SyncSql } from "../db/raw-sql.js";
+import { type AtOnceWrite, NOT_NOW, type NotNow } from "../db/at-once-write.js";
+import type { Database, Db } from "../db/database.js";
+import type { Statement, SyncSql } from "../db/raw-sql.js";
 import type { UserRow } from "../db/schema.js";
-import { NOT_NOW, runInTransaction, statementNow, transactionNow } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
-import { type HistoryEntry, insertHistoryEntry } from "../history/history.repository.js";
+import { type HistoryEntry, insertHistoryEntry, withHistoryEntry } from "../history/history.repository.js";
 import type { RequestBudget } from "../http/request-budget.js";
 import {
   fingerprintOf,
@@ -21,13 +21,12 @@ import { toUserObject } from "./user-object.js";
 import {
   asEmailTaken,
   compareAndSetUser,
-  type Db,
   findUserById,
   findUserByIdNow,
+  findUserForUpdate,
   revokeSessions,
   updateUserIfUnchanged,
   updateUserIfUnchangedNow,
-  updateUserWithHistory,
 } from "./users.repository.js";
 
 /** Everything a write needs to know about the request it serves. */
@@ -83,8 +82,8 @@ type Written = ServedUser;
 
 /**
  * Rules 6 to 8 against a snapshot of the user, then one compare-and-set. When the snapshot went
- * stale, the row is read again inside the same transaction (locked: SQLite's write lock is held
- * after the first UPDATE, PostgreSQL's row is read FOR UPDATE), so the next attempt succeeds.
+ * stale, the row is read again inside the same transaction, locked (Database.forUpdate), so the
+ * next attempt succeeds.
  */
 async function applyChanges(
   ctx: WriteContext,
@@ -107,20 +106,20 @@ async function applyChanges(
   // With no idempotency record to keep and no sessions to end, the write is tried at once; it
   // queues for the full transaction below when it cannot be, or when the row moved meanwhile.
   if (!store && !locksOut(plan.snapshot, plan.changes)) {
-    const done = await writeAtOnce(ctx, id, plan, profile, admin);
+    let done: Written | NotNow;
+    try {
+      done = await database.writeNow(ctx.budget, new ChangesAtOnce(ctx, id, plan, profile, admin, new Date()));
+    } catch (error) {
+      throw asEmailTaken(error);
+    }
     if (done !== NOT_NOW) return done;
   }
-  return runInTransaction(database, ctx.budget, async (trx) => {
+  return database.runInTransaction(ctx.budget, async (trx) => {
     const sql = database.inTransaction(trx);
     let { snapshot, changes } = plan;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) {
-        const retry = planWrite(
-          ctx,
-          await findUserById(trx, id, { lock: database.dialect === "postgres" }),
-          profile,
-          admin,
-        );
+        const retry = planWrite(ctx, await findUserForUpdate(trx, database, id), profile, admin);
         if (retry.noop) {
           await storeSuccess(trx, retry.noop);
           return retry.noop;
@@ -143,7 +142,7 @@ async function applyChanges(
 
 /** The compare-and-set of a write made at `now` (every served column guarded under If-Match). */
 const compareAndSet = (ctx: WriteContext, snapshot: UserRow, changes: ColumnChange[], now: Date) =>
-  compareAndSetUser(ctx.database.dialect, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now });
+  compareAndSetUser(ctx.database, snapshot, changes, { wholeRow: ctx.ifMatch !== undefined, now });
 
 /** The history entry of a write made at `at`. */
 const historyEntry = (ctx: WriteContext, id: string, changes: ColumnChange[], at: Date): HistoryEntry => ({
@@ -155,72 +154,78 @@ const historyEntry = (ctx: WriteContext, id: string, changes: ColumnChange[], at
 });
 
 /**
- * The write without queueing: on SQLite the whole write in one go, in this turn's group
- * transaction, when the writer is free; on PostgreSQL one statement that updates, records and
- * commits. NOT_NOW when it could not run or (PostgreSQL) the row had moved: nothing written.
+ * The write without queueing (Database.writeNow), made at `now`: as steps, or as one statement
+ * that updates, records and commits; the database runs the form it can run at once. Either way
+ * NOT_NOW when the row had moved in a way these cannot settle: nothing is written.
  */
-async function writeAtOnce(
-  ctx: WriteContext,
-  id: string,
-  { snapshot, changes }: { snapshot: UserRow; changes: ColumnChange[] },
-  profile: ProfilePatch,
-  admin: AdminPatch,
-): Promise<Written | typeof NOT_NOW> {
-  const { database, budget } = ctx;
-  const now = new Date();
-  if (database.syncWriter) {
-    return transactionNow(database, budget, (sql, written) =>
-      writeNow(ctx, id, { snapshot, changes }, profile, admin, { sql, written, now }),
+class ChangesAtOnce implements AtOnceWrite<Written> {
+  constructor(
+    private readonly ctx: WriteContext,
+    private readonly id: string,
+    private readonly plan: PlannedChanges,
+    private readonly profile: ProfilePatch,
+    private readonly admin: AdminPatch,
+    private readonly now: Date,
+  ) {}
+
+  /**
+   * The compare-and-set and its history entry. The rules run again, against the row as this
+   * transaction sees it (nobody else can write meanwhile, so it is final), when the caller's
+   * snapshot is older: when an earlier write of the same transaction wrote this user (one user
+   * PATCHed on several connections at once), or when the compare-and-set finds the row moved.
+   */
+  runSteps(sql: SyncSql, written: Map<string, unknown>): Written | NotNow {
+    const { ctx, id, profile, admin, now } = this;
+    const latest = written.get(id) as UserRow | undefined;
+    let plan: WritePlan = latest ? planWrite(ctx, latest, profile, admin) : this.plan;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (plan.noop) return plan.noop;
+      if (locksOut(plan.snapshot, plan.changes)) return NOT_NOW; // sessions to end: the full path
+      const updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, plan.snapshot, plan.changes, now));
+      if (updated) {
+        written.set(id, updated);
+        const history = insertHistoryEntry(historyEntry(ctx, id, plan.changes, now));
+        sql.rows(history.sql, history.params);
+        return writtenUser(updated);
+      }
+      plan = planWrite(ctx, findUserByIdNow(sql, id), profile, admin);
+    }
+    return NOT_NOW;
+  }
+
+  /**
+   * Profile fields only, without If-Match: the row is locked and compared inside the statement
+   * (profile-update.pg.ts), so a change made since the caller's read needs no retry. Otherwise
+   * the compare-and-set with its history entry.
+   */
+  asOneStatement(): Statement {
+    const { ctx, id, plan, now } = this;
+    if (this.admin.length === 0 && ctx.ifMatch === undefined) {
+      return profileUpdateStatement({
+        userId: id,
+        now,
+        actorId: ctx.caller.user.id,
+        requestId: ctx.requestId,
+        patch: this.profile,
+      });
+    }
+    return withHistoryEntry(
+      compareAndSet(ctx, plan.snapshot, plan.changes, now),
+      historyEntry(ctx, id, plan.changes, now),
     );
   }
-  const entry = historyEntry(ctx, id, changes, now);
-  // Profile fields only, without If-Match: the row is locked and compared inside the statement.
-  const statement =
-    admin.length === 0 && ctx.ifMatch === undefined
-      ? profileUpdateStatement({ userId: id, now, actorId: entry.actorId, requestId: ctx.requestId, patch: profile })
-      : updateUserWithHistory(compareAndSet(ctx, snapshot, changes, now), entry);
-  try {
-    const rows = await statementNow<UserRow>(database, budget, statement);
-    return rows === NOT_NOW || rows[0] === undefined ? NOT_NOW : writtenUser(rows[0]);
-  } catch (error) {
-    throw asEmailTaken(error);
-  }
-}
 
-/**
- * SQLite, inside transactionNow: the compare-and-set and its history entry. The rules run again,
- * against the row as this transaction sees it (the write lock is held, so it is final), when the
- * caller's snapshot is older: when an earlier write of the same group wrote this user (one user
- * PATCHed on several connections at once), or when the compare-and-set finds the row moved.
- */
-function writeNow(
-  ctx: WriteContext,
-  id: string,
-  first: WritePlan,
-  profile: ProfilePatch,
-  admin: AdminPatch,
-  { sql, written, now }: { sql: SyncSql; written: Map<string, unknown>; now: Date },
-): Written | typeof NOT_NOW {
-  const latest = written.get(id) as UserRow | undefined;
-  let plan = latest ? planWrite(ctx, latest, profile, admin) : first;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (plan.noop) return plan.noop;
-    if (locksOut(plan.snapshot, plan.changes)) return NOT_NOW; // sessions to end: the full path
-    const updated = updateUserIfUnchangedNow(sql, compareAndSet(ctx, plan.snapshot, plan.changes, now));
-    if (updated) {
-      written.set(id, updated);
-      const history = insertHistoryEntry(historyEntry(ctx, id, plan.changes, now));
-      sql.rows(history.sql, history.params);
-      return writtenUser(updated);
-    }
-    plan = planWrite(ctx, findUserByIdNow(sql, id), profile, admin);
+  /** The new row, or none: the user is gone, the patch changes nothing any more, or the row moved. */
+  fromRows(rows: unknown[]): Written | NotNow {
+    const row = rows[0] as UserRow | undefined;
+    return row === undefined ? NOT_NOW : writtenUser(row);
   }
-  return NOT_NOW;
 }
 
 const writtenUser = (row: UserRow): Written => served(toUserObject(row));
 
-type WritePlan = { noop: Written } | { noop?: undefined; snapshot: UserRow; changes: ColumnChange[] };
+type PlannedChanges = { snapshot: UserRow; changes: ColumnChange[] };
+type WritePlan = { noop: Written } | ({ noop?: undefined } & PlannedChanges);
 
 /**
  * Rules 6 and 7 on a snapshot: 404 if it is gone, 412 if If-Match fails. Then either the user as
@@ -239,6 +244,6 @@ function planWrite(
   if (current && ctx.ifMatch !== undefined && !ifMatchSatisfied(ctx.ifMatch, current.etag)) {
     throw new AppError("precondition_failed");
   }
-  const changes = diffUser(snapshot, profile, admin, ctx.database.dialect);
+  const changes = diffUser(snapshot, profile, admin);
   return changes.length === 0 ? { noop: current ?? served() } : { snapshot, changes };
 }

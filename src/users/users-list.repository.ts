@@ -1,7 +1,5 @@
-import { type RawBuilder, sql } from "kysely";
-import type { DialectName } from "../db/database.js";
+import type { Db, SqlDialect } from "../db/database.js";
 import type { UserRow } from "../db/schema.js";
-import type { Db } from "./users.repository.js";
 
 /**
  * A place in the user list, strictly after which the next page starts: `createdAt` is the
@@ -26,14 +24,6 @@ export interface ListedUser {
   position: ListPosition;
 }
 
-// The position's date as text at the column's own precision, so it can be handed back verbatim:
-// SQLite compares it with the stored text, PostgreSQL parses it back into a timestamptz.
-function positionDate(dialect: DialectName): RawBuilder<string> {
-  return dialect === "postgres"
-    ? sql<string>`to_char(${sql.ref("user.createdAt")} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-    : sql<string>`${sql.ref("user.createdAt")}`;
-}
-
 /**
  * The page query, oldest first by (createdAt, id), strictly after `after`: a keyset walk of the
  * user_created_at_id_idx index, so a page deep in the list costs what the first one does.
@@ -41,12 +31,15 @@ function positionDate(dialect: DialectName): RawBuilder<string> {
  */
 export function selectUsersAfter(
   db: Db,
-  dialect: DialectName,
+  dialect: SqlDialect,
   filter: UserListFilter,
   after: ListPosition | undefined,
   take: number,
 ) {
-  let query = db.selectFrom("user").selectAll("user").select(positionDate(dialect).as("list_position_at"));
+  // The position's date as text at the column's own precision, so it can be handed back verbatim:
+  // SQLite compares it with the stored text, PostgreSQL parses it back into a timestamptz.
+  const positionAt = dialect.isoTimestamp("user.createdAt").as("list_position_at");
+  let query = db.selectFrom("user").selectAll("user").select(positionAt);
   const { role, active } = filter;
   if (role) {
     query = role.orUnset
@@ -54,8 +47,7 @@ export function selectUsersAfter(
       : query.where("role", "=", role.value);
   }
   if (active !== undefined) {
-    // SQLite stores booleans as 0/1 and cannot bind true/false.
-    const stored = dialect === "sqlite" ? Number(active) : active;
+    const stored = dialect.encode.boolean(active);
     query = active
       ? query.where("is_active", "=", stored)
       : query.where((eb) => eb.or([eb("is_active", "=", stored), eb("is_active", "is", null)]));
@@ -79,7 +71,7 @@ export function selectUsersAfter(
 /** Up to `take` users strictly after `after` (from the start when undefined), oldest first. */
 export async function listUsersAfter(
   db: Db,
-  dialect: DialectName,
+  dialect: SqlDialect,
   filter: UserListFilter,
   after: ListPosition | undefined,
   take: number,

@@ -133,7 +133,7 @@ export async function listUsers(deps: ListDependencies, caller: Caller, rawQuery
     ...(query.active === undefined ? {} : { active: query.active }),
   };
   // One row more than the page tells whether another page follows, without a count.
-  const listed = await listUsersAfter(deps.database.db, deps.database.dialect, filter, after, query.limit + 1);
+  const listed = await listUsersAfter(deps.database.db, deps.database, filter, after, query.limit + 1);
   const page = listed.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =

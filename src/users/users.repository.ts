@@ -1,31 +1,30 @@
-import type { Kysely, Transaction } from "kysely";
-import type { DialectName } from "../db/database.js";
+import type { Db, SqlDialect } from "../db/database.js";
 import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
-import { type DB, USER_COLUMNS, type UserRow, userColumnList } from "../db/schema.js";
+import { USER_COLUMNS, type UserRow, userColumnList } from "../db/schema.js";
 import { matchesNoStoredText } from "../db/text.js";
 import { AppError } from "../errors/app-error.js";
-import { type HistoryEntry, insertHistoryEntryPerRow } from "../history/history.repository.js";
 import type { ColumnChange } from "./user-changes.js";
-
-export type Db = Kysely<DB> | Transaction<DB>;
-
-/** Dates as each dialect stores them: ISO text on SQLite (as Better Auth writes), Date on PostgreSQL. */
-export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
-  dialect === "sqlite" ? date.toISOString() : date;
 
 const SELECT_USER = `select ${userColumnList()} from "user" where "id" = ?`;
 
 // Every column the user object (and so its ETag) is made of: the row's columns but `banned`.
 const SERVED_COLUMNS = USER_COLUMNS.filter((column) => column !== "banned");
 
-/** One user; `lock` reads it FOR UPDATE (PostgreSQL, inside a transaction). */
-export async function findUserById(db: Db, id: string, { lock = false } = {}): Promise<UserRow | undefined> {
+const selectUser = (db: Db, id: string) => db.selectFrom("user").selectAll().where("id", "=", id);
+
+/** One user. */
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   if (matchesNoStoredText(id)) return undefined;
-  const query = db.selectFrom("user").selectAll().where("id", "=", id);
-  return (lock ? query.forUpdate() : query).executeTakeFirst();
+  return selectUser(db, id).executeTakeFirst();
 }
 
-/** One user, at once (SQLite, inside transactionNow: what the open transaction sees). */
+/** One user, locked until the transaction `trx` ends (SqlDialect.forUpdate). */
+export async function findUserForUpdate(trx: Db, dialect: SqlDialect, id: string): Promise<UserRow | undefined> {
+  if (matchesNoStoredText(id)) return undefined;
+  return dialect.forUpdate(selectUser(trx, id)).executeTakeFirst();
+}
+
+/** One user, at once, in an at-once write's steps (Database.writeNow): what its transaction sees. */
 export function findUserByIdNow(sql: SyncSql, id: string): UserRow | undefined {
   return sql.rows<UserRow>(SELECT_USER, [id])[0];
 }
@@ -40,8 +39,9 @@ export const asEmailTaken = (error: unknown) => {
 // first time it is met; the values always go as parameters.
 const casStatements = new Map<string, string>();
 
-function casStatement(dialect: DialectName, setColumns: readonly string[], guards: readonly Guard[]): string {
-  const key = `${dialect}|${setColumns.join(",")}|${guards.map((g) => `${g.column}:${g.kind}`).join(",")}`;
+// The text is the same on both databases (a "date" guard only meets PostgreSQL's Dates).
+function casStatement(setColumns: readonly string[], guards: readonly Guard[]): string {
+  const key = `${setColumns.join(",")}|${guards.map((g) => `${g.column}:${g.kind}`).join(",")}`;
   let text = casStatements.get(key);
   if (!text) {
     const conditions = guards.map(({ column, kind }) =>
@@ -70,7 +70,7 @@ type Guard = { column: string; kind: "null" | "date" | "value"; value: unknown }
  * gone. Other columns are untouched, so concurrent writes of different fields never collide.
  */
 export function compareAndSetUser(
-  dialect: DialectName,
+  dialect: SqlDialect,
   current: UserRow,
   changes: readonly ColumnChange[],
   options: { wholeRow: boolean; now: Date },
@@ -80,12 +80,13 @@ export function compareAndSetUser(
     const value = current[column];
     return { column, kind: value === null ? "null" : value instanceof Date ? "date" : "value", value };
   });
-  const params: unknown[] = [toDbDate(dialect, options.now)];
-  for (const change of changes) params.push(change.stored);
+  const { encode } = dialect;
+  const params: unknown[] = [encode.date(options.now)];
+  for (const change of changes) params.push(encode.value(change.to));
   params.push(current.id);
   for (const guard of guards) if (guard.kind !== "null") params.push(guard.value);
   const columns = changes.map((change) => change.column);
-  return { sql: casStatement(dialect, columns, guards), params };
+  return { sql: casStatement(columns, guards), params };
 }
 
 /** The new row, or undefined when the compare-and-set found the row changed or gone. */
@@ -97,25 +98,13 @@ export async function updateUserIfUnchanged(sql: RawSql, cas: Statement): Promis
   }
 }
 
-/** The same, at once (SQLite, inside transactionNow). */
+/** The same, at once, in an at-once write's steps. */
 export function updateUserIfUnchangedNow(sql: SyncSql, cas: Statement): UserRow | undefined {
   try {
     return sql.rows<UserRow>(cas.sql, cas.params)[0];
   } catch (error) {
     throw asEmailTaken(error);
   }
-}
-
-/**
- * PostgreSQL: the compare-and-set and its history entry as one statement, which commits on its
- * own. The entry is written only if the user was (once per row the update returns).
- */
-export function updateUserWithHistory(update: Statement, entry: HistoryEntry): Statement {
-  const history = insertHistoryEntryPerRow("updated", entry);
-  return {
-    sql: `with "updated" as (${update.sql}), "entry" as (${history.sql}) select * from "updated"`,
-    params: [...update.params, ...history.params],
-  };
 }
 
 /** Ends every session of a user (deactivation); API keys are refused by the user's state instead. */

@@ -22,6 +22,13 @@ export const dialect: DialectName = (() => {
   return name;
 })();
 
+/**
+ * A date as `dialect` stores it (ISO text on SQLite, as Better Auth writes it; a Date on
+ * PostgreSQL), for tests that write rows directly. Spelled here, apart from the app's own encoding.
+ */
+export const toDbDate = (dialect: DialectName, date: Date): Date | string =>
+  dialect === "sqlite" ? date.toISOString() : date;
+
 /** The PostgreSQL server tests create their databases on (trust authentication, user postgres). */
 export const TEST_PG_SERVER = process.env.TEST_PG_SERVER ?? "postgres://postgres@127.0.0.1:5432";
 
