@@ -23,6 +23,9 @@ import type { Services } from "./services.js";
 import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-object.js";
 import { usersRoutes } from "./users/users.routes.js";
 import { UserPageSchema, usersListRoutes } from "./users/users-list.routes.js";
+import type { Resolver } from "./webhooks/address-guard.js";
+import { createWebhookMetrics, webhooksPlugin } from "./webhooks/webhooks.plugin.js";
+import { WEBHOOK_SCHEMAS } from "./webhooks/webhooks.schemas.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -32,10 +35,17 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** The rate limiter's store, instead of the one the configuration picks (a test's short window). */
   rateLimitStore?: RateLimitStore;
+  /** How webhook hosts resolve, instead of the system's DNS (a test's rebinding name). */
+  webhookResolver?: Resolver;
 }
 
 /** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
-export async function buildApp({ services, logger, rateLimitStore }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  services,
+  logger,
+  rateLimitStore,
+  webhookResolver,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: generateRequestId,
@@ -77,6 +87,7 @@ export async function buildApp({ services, logger, rateLimitStore }: AppOptions)
     HistoryEntrySchema,
     HistoryPageSchema,
     ...AUTH_SCHEMAS,
+    ...WEBHOOK_SCHEMAS,
   ];
   for (const schema of namedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(createSchemaValidator(namedSchemas));
@@ -87,7 +98,8 @@ export async function buildApp({ services, logger, rateLimitStore }: AppOptions)
   await app.register(securityHeadersPlugin, { corsOrigins: services.config.corsOrigins });
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin, { publicUrl: services.config.authUrl });
-  await app.register(metricsPlugin, { services });
+  const webhookMetrics = createWebhookMetrics(services);
+  await app.register(metricsPlugin, { services, registries: [webhookMetrics.registry] });
   await app.register(authenticatePlugin, { services });
   await app.register(rateLimitPlugin, { services, store: rateLimitStore });
   await app.register(healthRoutes, { services });
@@ -96,5 +108,6 @@ export async function buildApp({ services, logger, rateLimitStore }: AppOptions)
   await app.register(historyRoutes, { services });
   await app.register(idempotencySweeperPlugin, { database: services.database });
   await app.register(usersListRoutes, { services });
+  await app.register(webhooksPlugin, { services, metrics: webhookMetrics, resolve: webhookResolver });
   return app;
 }
