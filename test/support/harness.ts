@@ -14,6 +14,7 @@ import { createLogger } from "../../src/logger.js";
 import type { RateLimitStore } from "../../src/rate-limit/store.js";
 import { openServices, type Services } from "../../src/services.js";
 import type { User } from "../../src/users/user-object.js";
+import type { Resolver } from "../../src/webhooks/address-guard.js";
 
 /** The database the suite runs on: TEST_DIALECT=sqlite (default) or postgres. */
 export const dialect: DialectName = (() => {
@@ -91,7 +92,12 @@ export async function startTestApp(
   {
     logDestination,
     rateLimitStore,
-  }: { logDestination?: { write(line: string): void }; rateLimitStore?: RateLimitStore } = {},
+    webhookResolver,
+  }: {
+    logDestination?: { write(line: string): void };
+    rateLimitStore?: RateLimitStore;
+    webhookResolver?: Resolver;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "valara-test-"));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dir);
@@ -111,7 +117,7 @@ export async function startTestApp(
     let app: FastifyInstance;
     try {
       await services.migrate();
-      app = await buildApp({ services, logger, rateLimitStore });
+      app = await buildApp({ services, logger, rateLimitStore, webhookResolver });
       await app.ready();
     } catch (error) {
       await services.close();
