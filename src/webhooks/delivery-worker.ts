@@ -9,7 +9,7 @@ import type { WebhookMetrics } from "./webhook-metrics.js";
 
 // A lease outlives the attempt's timeout by this much (the outcome's write included); a worker
 // killed mid-delivery delays that delivery by at most the lease.
-const LEASE_MARGIN_MS = 15_000;
+const LEASE_MARGIN_MS = 5_000;
 
 export interface WorkerDependencies {
   database: Database;

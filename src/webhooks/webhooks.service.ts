@@ -181,7 +181,7 @@ export async function sendTest(deps: WebhookDeps, id: string) {
       {
         ...delivery,
         lease_owner: owner,
-        locked_until: new Date(Date.now() + deps.config.timeoutMs + 15_000).toISOString(),
+        locked_until: new Date(Date.now() + deps.config.timeoutMs + 5_000).toISOString(),
       },
     ],
   );

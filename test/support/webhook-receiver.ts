@@ -17,6 +17,8 @@ export interface Receiver {
   url: string;
   received: Received[];
   respond: Responder;
+  /** Milliseconds to wait before answering (deliveries stay in flight that long). */
+  delayMs: number;
   /** Resolves once `predicate` holds over what was received, or rejects after `timeoutMs`. */
   waitFor(predicate: (received: Received[]) => boolean, timeoutMs?: number, what?: string): Promise<Received[]>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
     url: "",
     received,
     respond,
+    delayMs: 0,
     async waitFor(predicate, timeoutMs = 10_000, what = "the expected deliveries") {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {
@@ -48,8 +51,10 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
       const entry: Received = { headers: request.headers, raw, body: JSON.parse(raw), at: Date.now() };
       received.push(entry);
       const answer = receiver.respond(entry, received.length - 1);
-      response.writeHead(answer.status, answer.headers ?? {});
-      response.end("ok");
+      setTimeout(() => {
+        response.writeHead(answer.status, answer.headers ?? {});
+        response.end("ok");
+      }, receiver.delayMs);
     });
   });
   server.keepAliveTimeout = 1000;
