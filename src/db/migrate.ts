@@ -116,7 +116,12 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
             '"last_duration_ms" integer, "created_at" text not null, "updated_at" text not null)',
           'create index if not exists "webhook_delivery_due_idx" on "webhook_delivery" ("next_attempt_at") ' +
             "where \"status\" in ('pending', 'failed')",
-          'create index if not exists "webhook_delivery_order_idx" on "webhook_delivery" ("endpoint_id", "user_id", "position")',
+          // The claim's two checks read deliveries not yet final only (partial indexes: a few rows,
+          // however long the log of succeeded ones grows).
+          'create index if not exists "webhook_delivery_order_idx" on "webhook_delivery" ("endpoint_id", "user_id", "position") ' +
+            "where \"status\" in ('pending', 'failed')",
+          'create index if not exists "webhook_delivery_leased_idx" on "webhook_delivery" ("endpoint_id", "locked_until") ' +
+            "where \"status\" in ('pending', 'failed')",
           'create index if not exists "webhook_delivery_log_idx" on "webhook_delivery" ("endpoint_id", "created_at", "id")',
           'create index if not exists "webhook_delivery_created_idx" on "webhook_delivery" ("created_at")',
           'create table if not exists "webhook_relay_state" ("id" integer primary key, "last_position" ' +

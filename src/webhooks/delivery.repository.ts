@@ -55,7 +55,7 @@ export async function claimDue(
         and (select count(*) from "webhook_delivery" "f"
              where "f"."endpoint_id" = "d"."endpoint_id" and "f"."status" in ${PENDING}
                and "f"."locked_until" > ${now}) < ${endpointCap}
-      order by "d"."next_attempt_at", "d"."position"
+      order by "d"."next_attempt_at"
       limit ${limit}
       ${sql.raw(database.skipLocked("d"))}
     )

@@ -14,7 +14,7 @@ import type { WebhookDeps } from "./webhooks.service.js";
 export const RETENTION_MS = 30 * 24 * 3600 * 1000;
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const SWEEP_BATCH = 500;
-const NUDGE_MS = 5;
+const NUDGE_MS = 50;
 
 declare module "fastify" {
   interface FastifyInstance {
