@@ -6,13 +6,15 @@
 //
 //   BENCH_ROUNDS=3 BENCH_DURATION=10 BENCH_CONNECTIONS=10 BENCH_USERS=20 BENCH_WARMUP=2
 //   --postgres (or BENCH_PG=1): on PostgreSQL instead of SQLite.
+
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import {
   assertFreshDist,
+  BENCH_DIR,
   createPgDatabase,
   dbQueriesTotal,
   env,
@@ -67,25 +69,21 @@ async function seed(databaseUrl, secretEnv, count) {
   }
 }
 
-/** The receiver: answers 200 at once, keeps each user.updated's latency from its changed_at. */
+/** The receiver, in a process of its own (bench/webhook-receiver.mjs), so that it does not share the load generator's. */
 async function startReceiver() {
-  const state = { latencies: [], received: 0, firstAt: 0, lastAt: 0 };
-  const server = createServer((request, response) => {
-    const chunks = [];
-    request.on("data", (chunk) => chunks.push(chunk));
-    request.on("end", () => {
-      const now = Date.now();
-      response.writeHead(200).end();
-      const event = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      if (event.event_type !== "user.updated") return;
-      state.received++;
-      state.firstAt ||= now;
-      state.lastAt = now;
-      state.latencies.push(now - Date.parse(event.data.changed_at));
-    });
+  const child = spawn(process.execPath, [join(BENCH_DIR, "webhook-receiver.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { state, url: `http://127.0.0.1:${server.address().port}/hook`, close: () => server.close() };
+  const base = await new Promise((resolve, reject) => {
+    child.stdout.once("data", (chunk) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the receiver exited (${code})`)));
+  });
+  return {
+    url: `${base}/hook`,
+    stats: async () => (await http(`${base}/stats`)).json,
+    reset: () => http(`${base}/reset`, { method: "POST" }),
+    close: () => child.kill(),
+  };
 }
 
 /** One autocannon window of self-PATCHes spread over the users (one user per request, in turn). */
@@ -151,7 +149,7 @@ async function main() {
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const on = target.label === "webhooks-on";
-        if (on) Object.assign(receiver.state, { latencies: [], received: 0, firstAt: 0, lastAt: 0 });
+        if (on) await receiver.reset();
         const before = await dbQueriesTotal(target.base);
         const loadStart = Date.now();
         const result = await patchLoad(target.base, target.users, options.duration);
@@ -161,15 +159,19 @@ async function main() {
         if (on) {
           // The backlog, if any, drains: every PATCH delivered.
           const deadline = Date.now() + 120_000;
-          while (receiver.state.received < result.requests - result.non2xx && Date.now() < deadline) await sleep(20);
-          const sorted = Float64Array.from(receiver.state.latencies).sort();
-          const spanS = (receiver.state.lastAt - loadStart) / 1000;
+          let stats = await receiver.stats();
+          while (stats.received < result.requests - result.non2xx && Date.now() < deadline) {
+            await sleep(100);
+            stats = await receiver.stats();
+          }
+          const sorted = Float64Array.from(stats.latencies).sort();
+          const spanS = (stats.lastAt - loadStart) / 1000;
           Object.assign(row, {
-            delivered: receiver.state.received,
+            delivered: stats.received,
             delivery_p50_ms: round1(percentile(sorted, 50)),
             delivery_p99_ms: round1(percentile(sorted, 99)),
-            delivered_per_s: round1(receiver.state.received / spanS),
-            drain_after_load_s: round2((receiver.state.lastAt - loadEnd) / 1000),
+            delivered_per_s: round1(stats.received / spanS),
+            drain_after_load_s: round2((stats.lastAt - loadEnd) / 1000),
           });
         }
         results[target.label].push(row);

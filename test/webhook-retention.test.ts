@@ -89,7 +89,11 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
         )
       ).json();
     await waitUntil(
-      async () => (await feed()).data.some((e: { data: { user_id: string } }) => e.data.user_id === agent.id),
+      async () =>
+        (await feed()).data.some(
+          (e: { event_type: string; data: { user_id: string } }) =>
+            e.event_type === "user.updated" && e.data.user_id === agent.id,
+        ),
       "the events",
     );
     const before = await feed();

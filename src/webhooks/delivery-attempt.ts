@@ -84,7 +84,7 @@ export async function recordOutcome(
     status === "failed"
       ? now.getTime() + retryDelaySeconds(ctx.schedule, attempts, result.retryAfterSeconds) * 1000
       : now.getTime();
-  await recordAttempt(database.db, delivery.id, ctx.owner, {
+  await recordAttempt(database, delivery.id, ctx.owner, {
     status,
     attempts,
     nextAttemptAt: new Date(next).toISOString(),

@@ -66,24 +66,28 @@ export class DeliveryWorkers {
     for (;;) {
       const free = config.concurrency - this.inFlight.size;
       if (free <= 0 || this.stopping) return;
+      // One statement takes at most one endpoint's cap (its lease count is read once per
+      // statement), so that nothing claimed has to be given back; the loop claims the rest.
+      const limit = Math.min(free, config.endpointConcurrency);
       const now = Date.now();
-      const ids = await claimDue(database, {
+      const leaseUntil = new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString();
+      const count = await claimDue(database, {
         owner: this.owner,
         now: new Date(now).toISOString(),
-        leaseUntil: new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString(),
-        limit: free,
+        leaseUntil,
+        limit,
         endpointCap: config.endpointConcurrency,
       });
-      if (ids.length === 0) return;
-      const claimed = await loadClaimed(database.db, ids, this.owner);
+      if (count === 0) return;
+      const claimed = await loadClaimed(database, this.owner, leaseUntil);
       const over: string[] = [];
       for (const delivery of claimed) {
         const busy = this.perEndpoint.get(delivery.endpoint_id) ?? 0;
         if (busy >= config.endpointConcurrency || this.stopping) over.push(delivery.id);
         else this.run(delivery);
       }
-      await releaseLeases(database.db, over, this.owner);
-      if (over.length > 0 || claimed.length < free) return;
+      await releaseLeases(database, over, this.owner);
+      if (over.length > 0 || count < limit) return;
     }
   }
 
@@ -97,7 +101,7 @@ export class DeliveryWorkers {
         if (controller.signal.aborted) {
           // Stopped mid-attempt: not counted; the lease is given back for another worker.
           metrics.attempts.inc({ result: "aborted" });
-          await releaseLeases(database.db, [delivery.id], this.owner);
+          await releaseLeases(database, [delivery.id], this.owner);
           return;
         }
         await recordOutcome(

@@ -1,5 +1,7 @@
-import { sql } from "kysely";
+import { type AtOnceWrite, NOT_NOW } from "../db/at-once-write.js";
 import type { Database, Db } from "../db/database.js";
+import type { Statement } from "../db/raw-sql.js";
+import { RequestBudget } from "../http/request-budget.js";
 
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedDelivery {
@@ -16,14 +18,34 @@ export interface ClaimedDelivery {
   failing_since: string | null;
 }
 
-const PENDING = sql.raw(`('pending', 'failed')`);
+const PENDING = `('pending', 'failed')`;
+
+/**
+ * Runs one writing statement of background work (`?` placeholders) at once when the database can
+ * (SQLite: inside this turn's group commit, beside the requests' writes, instead of a commit of its
+ * own; PostgreSQL: one autocommit statement), else in a transaction of its own.
+ */
+async function writeOne<R>(database: Database, statement: Statement): Promise<R[]> {
+  const budget = new RequestBudget(Date.now() + BACKGROUND_BUDGET_MS);
+  const write: AtOnceWrite<R[]> = {
+    runSteps: (sql) => sql.rows<R>(statement.sql, statement.params),
+    asOneStatement: () => statement,
+    fromRows: (rows) => rows as R[],
+  };
+  const done = await database.writeNow(budget, write);
+  if (done !== NOT_NOW) return done;
+  return database.runInTransaction(budget, (trx) =>
+    database.inTransaction(trx).rows<R>(statement.sql, statement.params),
+  );
+}
+const BACKGROUND_BUDGET_MS = 10_000;
 
 /**
  * Leases up to `limit` due deliveries to `owner` until `leaseUntil`, in one statement. A delivery
  * waits while an earlier event of the same user is not final for the same endpoint (per-user
  * order), and while its endpoint has `endpointCap` deliveries leased. PostgreSQL skips rows other
  * instances are claiming at this moment (Database.skipLocked). An expired lease (a worker killed
- * mid-delivery) is due again.
+ * mid-delivery) is due again. Partial indexes keep both checks to the deliveries not yet final.
  */
 export async function claimDue(
   database: Database,
@@ -40,68 +62,59 @@ export async function claimDue(
     limit: number;
     endpointCap: number;
   },
-): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`
-    update "webhook_delivery" set "locked_until" = ${leaseUntil}, "lease_owner" = ${owner}
+): Promise<number> {
+  const rows = await writeOne<{ id: string }>(database, {
+    sql: `update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ?
     where "id" in (
       select "d"."id" from "webhook_delivery" "d"
       join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id"
-      where "d"."status" in ${PENDING} and "d"."next_attempt_at" <= ${now} and "e"."enabled" = 1
-        and ("d"."locked_until" is null or "d"."locked_until" <= ${now})
+      where "d"."status" in ${PENDING} and "d"."next_attempt_at" <= ? and "e"."enabled" = 1
+        and ("d"."locked_until" is null or "d"."locked_until" <= ?)
         and not exists (
           select 1 from "webhook_delivery" "p"
           where "p"."endpoint_id" = "d"."endpoint_id" and "p"."user_id" = "d"."user_id"
             and "p"."position" < "d"."position" and "p"."status" in ${PENDING})
         and (select count(*) from "webhook_delivery" "f"
              where "f"."endpoint_id" = "d"."endpoint_id" and "f"."status" in ${PENDING}
-               and "f"."locked_until" > ${now}) < ${endpointCap}
+               and "f"."locked_until" > ?) < ?
       order by "d"."next_attempt_at"
-      limit ${limit}
-      ${sql.raw(database.skipLocked("d"))}
+      limit ?
+      ${database.skipLocked("d")}
     )
-    returning "id"`.execute(database.db);
-  return rows.map((row) => row.id);
+    returning "id"`,
+    params: [leaseUntil, owner, now, now, now, endpointCap, limit],
+  });
+  return rows.length;
 }
 
-/** The claimed deliveries of `owner` among `ids`, with their event and endpoint. */
-export async function loadClaimed(db: Db, ids: string[], owner: string): Promise<ClaimedDelivery[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom("webhook_delivery as d")
-    .innerJoin("webhook_event as ev", "ev.id", "d.event_id")
-    .innerJoin("webhook_endpoint as e", "e.id", "d.endpoint_id")
-    .select([
-      "d.id",
-      "d.endpoint_id",
-      "d.event_id",
-      "d.event_type",
-      "d.attempts",
-      "ev.data",
-      "e.url",
-      "e.secret",
-      "e.previous_secret",
-      "e.previous_secret_expires_at",
-      "e.failing_since",
-    ])
-    .where("d.id", "in", ids)
-    .where("d.lease_owner", "=", owner)
-    .execute();
+const CLAIMED_COLUMNS =
+  '"d"."id", "d"."endpoint_id", "d"."event_id", "d"."event_type", "d"."attempts", "ev"."data", "e"."url", ' +
+  '"e"."secret", "e"."previous_secret", "e"."previous_secret_expires_at", "e"."failing_since"';
+
+/** The deliveries leased to `owner` until `leaseUntil` (one claim's), with their event and endpoint. */
+export function loadClaimed(database: Database, owner: string, leaseUntil: string): Promise<ClaimedDelivery[]> {
+  return database.reads.rows<ClaimedDelivery>(
+    `select ${CLAIMED_COLUMNS} from "webhook_delivery" "d" ` +
+      'join "webhook_event" "ev" on "ev"."id" = "d"."event_id" ' +
+      'join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id" ' +
+      'where "d"."lease_owner" = ? and "d"."locked_until" = ?',
+    [owner, leaseUntil],
+  );
 }
 
 /** Gives a lease back untouched (shutdown, or over the endpoint's cap): due again at once. */
-export async function releaseLeases(db: Db, ids: string[], owner: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable("webhook_delivery")
-    .set({ locked_until: null, lease_owner: null })
-    .where("id", "in", ids)
-    .where("lease_owner", "=", owner)
-    .execute();
+export async function releaseLeases(database: Database, ids: string[], owner: string): Promise<void> {
+  for (const id of ids) {
+    await writeOne(database, {
+      sql: 'update "webhook_delivery" set "locked_until" = null, "lease_owner" = null where "id" = ? and "lease_owner" = ?',
+      params: [id, owner],
+    });
+  }
 }
 
 /** The outcome of one attempt, if `owner` still holds the lease. */
 export async function recordAttempt(
-  db: Db,
+  database: Database,
   id: string,
   owner: string,
   outcome: {
@@ -114,22 +127,23 @@ export async function recordAttempt(
     now: string;
   },
 ): Promise<void> {
-  await db
-    .updateTable("webhook_delivery")
-    .set({
-      status: outcome.status,
-      attempts: outcome.attempts,
-      next_attempt_at: outcome.nextAttemptAt,
-      last_status: outcome.lastStatus,
-      last_error: outcome.lastError,
-      last_duration_ms: outcome.durationMs,
-      locked_until: null,
-      lease_owner: null,
-      updated_at: outcome.now,
-    })
-    .where("id", "=", id)
-    .where("lease_owner", "=", owner)
-    .execute();
+  await writeOne(database, {
+    sql:
+      'update "webhook_delivery" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "last_status" = ?, ' +
+      '"last_error" = ?, "last_duration_ms" = ?, "locked_until" = null, "lease_owner" = null, "updated_at" = ? ' +
+      'where "id" = ? and "lease_owner" = ?',
+    params: [
+      outcome.status,
+      outcome.attempts,
+      outcome.nextAttemptAt,
+      outcome.lastStatus,
+      outcome.lastError,
+      outcome.durationMs,
+      outcome.now,
+      id,
+      owner,
+    ],
+  });
 }
 
 /** Deliveries not final, and the creation time of the oldest. */

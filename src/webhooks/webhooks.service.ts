@@ -164,6 +164,7 @@ export async function sendTest(deps: WebhookDeps, id: string) {
   };
   const delivery = newDelivery(id, event, null, now);
   const owner = newId("tst");
+  const leaseUntil = new Date(Date.now() + deps.config.timeoutMs + 5_000).toISOString();
   await insertEventsAndDeliveries(
     deps.database.db,
     [
@@ -177,15 +178,9 @@ export async function sendTest(deps: WebhookDeps, id: string) {
       },
     ],
     // Leased to this request from the start, so no worker sends it meanwhile.
-    [
-      {
-        ...delivery,
-        lease_owner: owner,
-        locked_until: new Date(Date.now() + deps.config.timeoutMs + 5_000).toISOString(),
-      },
-    ],
+    [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
   );
-  const [claimed] = await loadClaimed(deps.database.db, [delivery.id], owner);
+  const [claimed] = await loadClaimed(deps.database, owner, leaseUntil);
   if (!claimed) throw new AppError("webhook_endpoint_not_found");
   const result = await sendDelivery(deps.sender, claimed);
   await recordOutcome({ ...deps, schedule: deps.config.retryScheduleSeconds, owner }, claimed, result, { final: true });
