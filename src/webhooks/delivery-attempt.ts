@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/database.js";
 import type { ClaimedDelivery } from "./delivery.repository.js";
 import { recordAttempt } from "./delivery.repository.js";
-import { envelopeOf } from "./webhook-events.js";
+import { envelopeJson } from "./webhook-events.js";
 import type { SendResult, WebhookSender } from "./webhook-http.js";
 import type { WebhookMetrics } from "./webhook-metrics.js";
 import { signatureHeaders } from "./webhook-signing.js";
@@ -32,12 +32,14 @@ export async function sendDelivery(
   signal?: AbortSignal,
 ): Promise<SendResult> {
   const now = new Date();
-  const envelope = envelopeOf({ id: delivery.event_id, type: delivery.event_type, data: delivery.data }, now);
-  const body = JSON.stringify(envelope);
+  const { body, timestamp } = envelopeJson(
+    { id: delivery.event_id, type: delivery.event_type, data: delivery.data },
+    now,
+  );
   const headers = signatureHeaders(
     signingSecrets(delivery, now),
     { id: delivery.event_id, type: delivery.event_type },
-    envelope.timestamp,
+    timestamp,
     body,
   );
   return sender.send(delivery.url, headers, body, signal);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ulid } from "ulid";
+import { ulid } from "./ids.js";
 
 /** The API version every envelope carries. */
 export const WEBHOOK_API_VERSION = "2026-12-01";
@@ -50,6 +50,18 @@ export function envelopeOf(event: { id: string; type: string; data: string }, no
     nonce: ulid(),
     data: JSON.parse(event.data),
   };
+}
+
+/**
+ * The same envelope as the JSON a delivery sends, and its timestamp: `data` is stored as JSON
+ * already, so it is spliced in rather than parsed and written again.
+ */
+export function envelopeJson(event: { id: string; type: string; data: string }, now: Date) {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const body =
+    `{"event_id":${JSON.stringify(event.id)},"event_type":${JSON.stringify(event.type)},` +
+    `"api_version":"${WEBHOOK_API_VERSION}","timestamp":${timestamp},"nonce":"${ulid()}","data":${event.data}}`;
+  return { body, timestamp };
 }
 
 type FieldChanges = Record<string, { from: unknown; to: unknown }>;
