@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import vectors from "../client/webhook-vectors.json" with { type: "json" };
+import { retryDelaySeconds, signingSecrets } from "../src/webhooks/delivery-attempt.js";
 import { ulid } from "../src/webhooks/ids.js";
 import { envelopeJson, envelopeOf } from "../src/webhooks/webhook-events.js";
 import { standardSignature, valaraSignature } from "../src/webhooks/webhook-signing.js";
@@ -47,5 +48,31 @@ describe("webhook envelope and signer", () => {
     assert.deepEqual([...ids].sort(), ids);
     assert.equal(new Set(ids).size, ids.length);
     assert.equal(ulid(0).slice(0, 10), "0000000000");
+  });
+
+  it("retry delays follow the schedule with ±20 % jitter (no two alike), and Retry-After instead when sent", () => {
+    const schedule = [5, 300, 1800];
+    const delays = Array.from({ length: 200 }, () => retryDelaySeconds(schedule, 2, null));
+    assert.ok(
+      delays.every((delay) => delay >= 240 && delay <= 360),
+      "300 s ± 20 %",
+    );
+    assert.ok(new Set(delays).size > 150, "jittered: retries of many deliveries do not arrive together");
+    assert.ok(Math.min(...delays) < 270 && Math.max(...delays) > 330, "the whole band is used");
+    assert.equal(retryDelaySeconds(schedule, 1, 42), 42);
+    assert.equal(retryDelaySeconds(schedule, 1, 10 ** 9), 24 * 3600, "Retry-After is capped at a day");
+  });
+
+  it("the previous secret signs until its overlap ends", () => {
+    const now = new Date("2026-12-04T00:00:00.000Z");
+    const endpoint = {
+      secret: "whsec_new",
+      previous_secret: "whsec_old",
+      previous_secret_expires_at: "2026-12-04T00:00:01.000Z",
+    };
+    assert.deepEqual(signingSecrets(endpoint, now), ["whsec_new", "whsec_old"]);
+    assert.deepEqual(signingSecrets({ ...endpoint, previous_secret_expires_at: "2026-12-03T23:59:59.000Z" }, now), [
+      "whsec_new",
+    ]);
   });
 });
