@@ -2,7 +2,7 @@ import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { RequestBudget } from "../http/request-budget.js";
 import type { AtOnceWrite, NotNow } from "./at-once-write.js";
 import type { QueryCounter } from "./query-counter.js";
-import type { RawSql } from "./raw-sql.js";
+import type { RawSql, SyncSql } from "./raw-sql.js";
 import type { DB, DbBoolean, DbDate } from "./schema.js";
 import type { SqliteSynchronous } from "./sqlite-connection.js";
 
@@ -60,7 +60,7 @@ export interface SqlDialect {
  * the two is behind these members, so services and repositories read the same on both.
  *
  * Sequencing (issue 18): feed positions are assigned in commit order by one relay at a time
- * (`takeSequencer`), after the changes they number have committed; see webhooks/webhook-relay.ts.
+ * (`runSequenced`), after the changes they number have committed; see webhooks/webhook-relay.ts.
  */
 export interface Database extends SqlDialect {
   db: Kysely<DB>;
@@ -85,12 +85,17 @@ export interface Database extends SqlDialect {
    */
   writeNow<T>(budget: RequestBudget, write: AtOnceWrite<T>): Promise<T | NotNow>;
   /**
-   * Makes `trx` the only sequencer (the webhook relay) until it ends; false when another one
-   * holds that role now (try again later). PostgreSQL: a transaction-level advisory lock, so that
-   * every relay transaction sees all that the one before it committed. SQLite: the transaction
-   * already holds the database's one write lock.
+   * Runs one step of the sequencer (the webhook relay) as the only sequencer: SQLite runs
+   * `work.steps` synchronously inside this turn's group commit (no transaction of its own, no
+   * await while the write lock is held) when the writer is free, else `work.transaction` in a
+   * queued transaction; PostgreSQL runs `work.transaction` in a transaction holding the
+   * sequencer's advisory lock, or answers `skipped` when another instance holds it.
    */
-  takeSequencer(trx: Transaction<DB>): Promise<boolean>;
+  runSequenced<T>(
+    budget: RequestBudget,
+    work: { steps(sql: SyncSql): T; transaction(sql: RawSql): Promise<T> },
+    skipped: T,
+  ): Promise<T>;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
   dataDir: string;
   /**

@@ -116,12 +116,13 @@ export function openPostgresDatabase(url: string, options: DatabaseOptions = {})
     // Row locks order the writers of one row; the rest run side by side.
     runInTransaction: (budget, work) => attemptTransaction(db, budget, work),
     writeNow: (budget, write) => sendAtOnce(autocommit, budget, write),
-    takeSequencer: async (trx) => {
-      const { rows } = await sql<{
-        taken: boolean;
-      }>`select pg_try_advisory_xact_lock(hashtext(${SEQUENCER_LOCK})) as "taken"`.execute(trx);
-      return rows[0]?.taken === true;
-    },
+    runSequenced: (budget, work, skipped) =>
+      attemptTransaction(db, budget, async (trx) => {
+        const { rows } = await sql<{
+          taken: boolean;
+        }>`select pg_try_advisory_xact_lock(hashtext(${SEQUENCER_LOCK})) as "taken"`.execute(trx);
+        return rows[0]?.taken === true ? work.transaction(kyselyPgRawSql(trx)) : skipped;
+      }),
     dataDir: resolve("data"),
     withMigrationLock: (work) => withPgAdvisoryLock(url, MIGRATION_LOCK, work),
     close: () => db.destroy(),

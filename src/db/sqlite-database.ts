@@ -152,7 +152,11 @@ export function openSqliteDatabase(url: string, options: DatabaseOptions = {}): 
     inTransaction: () => inTransaction,
     runInTransaction: (budget, work) => writeGate.runExclusive(() => attemptTransaction(db, budget, work)),
     writeNow,
-    takeSequencer: async () => true,
+    runSequenced: async (budget, work) => {
+      const done = await writeNow(budget, { runSteps: (sql) => work.steps(sql) });
+      if (done !== NOT_NOW) return done;
+      return writeGate.runExclusive(() => attemptTransaction(db, budget, () => work.transaction(inTransaction)));
+    },
     group,
     dataDir,
     withMigrationLock: (work) => withSqliteWriteLock(db, work),

@@ -1,11 +1,10 @@
-import { sql, type Transaction } from "kysely";
 import type { Database } from "../db/database.js";
-import type { DB } from "../db/schema.js";
+import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
 import { RequestBudget } from "../http/request-budget.js";
 import { eventsOfHistory, type HistoryForEvents, type NewEvent, newId, signedUpEvent } from "./webhook-events.js";
-import { type DeliveryRow, type EventRow, enabledEndpoints, insertEventsAndDeliveries } from "./webhooks.repository.js";
+import type { DeliveryRow } from "./webhooks.repository.js";
 
-// Rows turned into events per relay transaction: small enough to keep the write lock briefly.
+// Rows turned into events per relay step: small enough to keep the write lock briefly.
 const BATCH = 200;
 const RELAY_BUDGET_MS = 30_000;
 
@@ -18,76 +17,117 @@ export function subscribers(endpoints: Array<{ id: string; event_types: string |
     .map((endpoint) => endpoint.id);
 }
 
-/**
- * One step of the relay: turns committed changes not yet announced (history rows, new users) into
- * feed events with the next positions, and their deliveries, in one transaction that also marks
- * those rows relayed. It runs as the only sequencer (Database.takeSequencer), so positions are
- * handed out after the changes committed, in the order the relay saw them commit, never twice
- * and without gaps: a reader paging on `position > cursor` sees a relay transaction's events
- * all at once or not at all, and a change that commits late is numbered by a later relay step,
- * after every position already handed out. A change rolled back left no row to find. Returns how
- * many events it made (0: nothing to do, or another instance is the sequencer now).
- */
-export function relayOnce(database: Database): Promise<number> {
-  return database.queries.inBackground(() =>
-    database.runInTransaction(new RequestBudget(Date.now() + RELAY_BUDGET_MS), async (trx) => {
-      if (!(await database.takeSequencer(trx))) return 0;
-      const users = await sql<{ id: string; email: string; role: string | null; createdAt: string | Date }>`
-        select "id", "email", "role", "createdAt" from "user" where "webhook_relayed" = 0
-        order by "createdAt", "id" limit ${BATCH}`.execute(trx);
-      const history = await sql<HistoryForEvents>`
-        select "h"."seq", "h"."user_id", "h"."at", "h"."actor_id", "h"."request_id", "h"."changes",
-               "u"."email", "u"."role"
-        from "user_history" "h" left join "user" "u" on "u"."id" = "h"."user_id"
-        where "h"."relayed" = 0 order by "h"."seq" limit ${BATCH}`.execute(trx);
-      if (users.rows.length === 0 && history.rows.length === 0) return 0;
-      // A user's sign-up comes before their changes: both are numbered in this order.
-      const events: NewEvent[] = [
-        ...users.rows.map((user) => signedUpEvent({ ...user, createdAt: new Date(user.createdAt).toISOString() })),
-        ...history.rows.flatMap(eventsOfHistory),
-      ];
-      await writeEvents(trx, events);
-      if (history.rows.length > 0) {
-        const seqs = history.rows.map((row) => Number(row.seq));
-        await sql`update "user_history" set "relayed" = 1 where "seq" in (${sql.join(seqs)})`.execute(trx);
-      }
-      if (users.rows.length > 0) {
-        const ids = users.rows.map((user) => user.id);
-        await sql`update "user" set "webhook_relayed" = 1 where "id" in (${sql.join(ids)})`.execute(trx);
-      }
-      return events.length;
-    }),
-  );
-}
+/** A step's statements, one at a time: each `yield` hands one over and gets its rows back. */
+type Steps = Generator<Statement, number, unknown[]>;
 
-/** Numbers `events` after the last position handed out, and fans them out to their endpoints. */
-async function writeEvents(trx: Transaction<DB>, events: NewEvent[]): Promise<void> {
-  const state = await trx
-    .selectFrom("webhook_relay_state")
-    .select("last_position")
-    .where("id", "=", 1)
-    .executeTakeFirstOrThrow();
-  let position = Number(state.last_position);
-  const now = new Date().toISOString();
-  const endpoints = await enabledEndpoints(trx);
-  const eventRows: EventRow[] = [];
-  const deliveries: DeliveryRow[] = [];
+const INSERT_EVENT =
+  'insert into "webhook_event" ("id", "position", "type", "user_id", "data", "created_at") values (?, ?, ?, ?, ?, ?)';
+const DELIVERY_COLUMNS = [
+  "id",
+  "endpoint_id",
+  "event_id",
+  "event_type",
+  "position",
+  "user_id",
+  "status",
+  "attempts",
+  "next_attempt_at",
+  "locked_until",
+  "lease_owner",
+  "last_status",
+  "last_error",
+  "last_duration_ms",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof DeliveryRow)[];
+const INSERT_DELIVERY =
+  `insert into "webhook_delivery" (${DELIVERY_COLUMNS.map((column) => `"${column}"`).join(", ")}) ` +
+  `values (${DELIVERY_COLUMNS.map(() => "?").join(", ")})`;
+
+/**
+ * One step of the relay, as statements: turns committed changes not yet announced (history rows,
+ * new users) into feed events with the next positions, and their deliveries, and marks those rows
+ * relayed, all in one transaction. It runs as the only sequencer (Database.runSequenced), so
+ * positions are handed out after the changes committed, in the order the relay saw them commit,
+ * never twice and without gaps: a reader paging on `position > cursor` sees a step's events all
+ * at once or not at all, and a change that commits late is numbered by a later step, after every
+ * position already handed out. A change rolled back left no row to find. Rows are marked one by
+ * one, by key: a range would also mark a row that commits late, unannounced.
+ */
+function* relaySteps(now: string): Steps {
+  const users = (yield {
+    sql: 'select "id", "email", "role", "createdAt" from "user" where "webhook_relayed" = 0 order by "createdAt", "id" limit ?',
+    params: [BATCH],
+  }) as Array<{ id: string; email: string; role: string | null; createdAt: string | Date }>;
+  const history = (yield {
+    sql:
+      'select "h"."seq", "h"."user_id", "h"."at", "h"."actor_id", "h"."request_id", "h"."changes", "u"."email", "u"."role" ' +
+      'from "user_history" "h" left join "user" "u" on "u"."id" = "h"."user_id" where "h"."relayed" = 0 order by "h"."seq" limit ?',
+    params: [BATCH],
+  }) as HistoryForEvents[];
+  if (users.length === 0 && history.length === 0) return 0;
+  // A user's sign-up comes before their changes: both are numbered in this order.
+  const events: NewEvent[] = [
+    ...users.map((user) => signedUpEvent({ ...user, createdAt: new Date(user.createdAt).toISOString() })),
+    ...history.flatMap(eventsOfHistory),
+  ];
+  const [state] = (yield {
+    sql: 'select "last_position" from "webhook_relay_state" where "id" = 1',
+    params: [],
+  }) as Array<{ last_position: number | string }>;
+  const endpoints = (yield {
+    sql: 'select "id", "event_types" from "webhook_endpoint" where "enabled" = 1',
+    params: [],
+  }) as Array<{ id: string; event_types: string | null }>;
+  let position = Number(state?.last_position ?? 0);
   for (const event of events) {
     position += 1;
-    eventRows.push({
-      id: event.id,
-      position,
-      type: event.type,
-      user_id: event.userId,
-      data: JSON.stringify(event.data),
-      created_at: now,
-    });
+    yield {
+      sql: INSERT_EVENT,
+      params: [event.id, position, event.type, event.userId, JSON.stringify(event.data), now],
+    };
     for (const endpointId of subscribers(endpoints, event.type)) {
-      deliveries.push(newDelivery(endpointId, event, position, now));
+      const delivery = newDelivery(endpointId, event, position, now);
+      yield { sql: INSERT_DELIVERY, params: DELIVERY_COLUMNS.map((column) => delivery[column]) };
     }
   }
-  await insertEventsAndDeliveries(trx, eventRows, deliveries);
-  await trx.updateTable("webhook_relay_state").set({ last_position: position }).where("id", "=", 1).execute();
+  yield { sql: 'update "webhook_relay_state" set "last_position" = ? where "id" = 1', params: [position] };
+  for (const row of history) {
+    yield { sql: 'update "user_history" set "relayed" = 1 where "seq" = ?', params: [Number(row.seq)] };
+  }
+  for (const user of users) {
+    yield { sql: 'update "user" set "webhook_relayed" = 1 where "id" = ?', params: [user.id] };
+  }
+  return events.length;
+}
+
+function runNow(steps: Steps, sql: SyncSql): number {
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(sql.rows(step.value.sql, step.value.params));
+  }
+}
+
+async function runAwaiting(steps: Steps, sql: RawSql): Promise<number> {
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(await sql.rows(step.value.sql, step.value.params));
+  }
+}
+
+/**
+ * One relay step (see relaySteps); how many events it made (0: nothing to do, or another
+ * instance is the sequencer now). Its statements are background work.
+ */
+export function relayOnce(database: Database): Promise<number> {
+  const now = new Date().toISOString();
+  return database.queries.inBackground(() =>
+    database.runSequenced(
+      new RequestBudget(Date.now() + RELAY_BUDGET_MS),
+      { steps: (sql) => runNow(relaySteps(now), sql), transaction: (sql) => runAwaiting(relaySteps(now), sql) },
+      0,
+    ),
+  );
 }
 
 /** A delivery of `event` to one endpoint, due now. */

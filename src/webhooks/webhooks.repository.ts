@@ -34,10 +34,6 @@ export async function deleteEndpoint(db: Db, id: string): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Every endpoint that is enabled (the relay's fan-out; a handful of rows). */
-export const enabledEndpoints = (db: Db) =>
-  db.selectFrom("webhook_endpoint").select(["id", "event_types"]).where("enabled", "=", 1).execute();
-
 /** An endpoint's deliveries, newest first, older than the position `before` when given. */
 export function listDeliveries(
   db: Db,
