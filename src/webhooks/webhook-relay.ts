@@ -80,26 +80,55 @@ function* relaySteps(now: string): Steps {
     params: [],
   }) as Array<{ id: string; event_types: string | null }>;
   let position = Number(state?.last_position ?? 0);
+  // One statement per table per step, not one per row: under write load a step holds tens of
+  // events, and a statement's own cost (prepare, bind, step) was most of the relay's per event.
+  const eventRows: unknown[][] = [];
+  const deliveryRows: unknown[][] = [];
   for (const event of events) {
     position += 1;
-    yield {
-      sql: INSERT_EVENT,
-      params: [event.id, position, event.type, event.userId, JSON.stringify(event.data), now],
-    };
+    eventRows.push([event.id, position, event.type, event.userId, JSON.stringify(event.data), now]);
     for (const endpointId of subscribers(endpoints, event.type)) {
       const delivery = newDelivery(endpointId, event, position, now);
-      yield { sql: INSERT_DELIVERY, params: DELIVERY_COLUMNS.map((column) => delivery[column]) };
+      deliveryRows.push(DELIVERY_COLUMNS.map((column) => delivery[column]));
     }
   }
+  for (const rows of chunks(eventRows)) yield manyRows(INSERT_EVENT, rows);
+  for (const rows of chunks(deliveryRows)) yield manyRows(INSERT_DELIVERY, rows);
   yield { sql: 'update "webhook_relay_state" set "last_position" = ? where "id" = 1', params: [position] };
-  for (const row of history) {
-    yield { sql: 'update "user_history" set "relayed" = 1 where "seq" = ?', params: [Number(row.seq)] };
+  // Marked by key (an IN list), never by range: a range would also mark a row that commits late.
+  if (history.length > 0) {
+    yield byKeys(
+      'update "user_history" set "relayed" = 1 where "seq" in',
+      history.map((row) => Number(row.seq)),
+    );
   }
-  for (const user of users) {
-    yield { sql: 'update "user" set "webhook_relayed" = 1 where "id" = ?', params: [user.id] };
+  if (users.length > 0) {
+    yield byKeys(
+      'update "user" set "webhook_relayed" = 1 where "id" in',
+      users.map((user) => user.id),
+    );
   }
   return events.length;
 }
+
+// Rows per multi-row insert: under SQLite's and PostgreSQL's limits on bound parameters.
+const ROWS_PER_INSERT = 100;
+const chunks = (rows: unknown[][]) =>
+  Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) =>
+    rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT),
+  );
+
+/** `insert … values (?, …)` for several rows at once. */
+function manyRows(insert: string, rows: unknown[][]): Statement {
+  const one = insert.slice(insert.lastIndexOf("("));
+  return { sql: `${insert}${`, ${one}`.repeat(rows.length - 1)}`, params: rows.flat() };
+}
+
+/** `… in (?, ?, …)` for these keys. */
+const byKeys = (prefix: string, keys: unknown[]): Statement => ({
+  sql: `${prefix} (${keys.map(() => "?").join(", ")})`,
+  params: keys,
+});
 
 function runNow(steps: Steps, sql: SyncSql): number {
   for (let step = steps.next(); ; ) {
