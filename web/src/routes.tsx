@@ -1,4 +1,5 @@
 import type { ComponentType } from "react";
+import { HistoryPage } from "./pages/history";
 import { PlaceholderPage } from "./pages/placeholder";
 
 /** A page of the signed-in app. */
@@ -21,7 +22,7 @@ export const HOME = "profile";
 // only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
 export const ROUTES: AppRoute[] = [
   { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
-  { path: "history", title: "History", nav: "History", Page: PlaceholderPage },
+  { path: "history", title: "History", nav: "History", Page: HistoryPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
