@@ -1,4 +1,5 @@
 import type { ComponentType } from "react";
+import { ApiKeysPage } from "./pages/api-keys";
 import { HistoryPage } from "./pages/history";
 import { PlaceholderPage } from "./pages/placeholder";
 
@@ -23,7 +24,7 @@ export const HOME = "profile";
 export const ROUTES: AppRoute[] = [
   { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
   { path: "history", title: "History", nav: "History", Page: HistoryPage },
-  { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
+  { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
