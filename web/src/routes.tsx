@@ -2,6 +2,7 @@ import type { ComponentType } from "react";
 import { ApiKeysPage } from "./pages/api-keys";
 import { HistoryPage } from "./pages/history";
 import { PlaceholderPage } from "./pages/placeholder";
+import { SessionsPage } from "./pages/sessions";
 
 /** A page of the signed-in app. */
 export interface AppRoute {
@@ -25,7 +26,7 @@ export const ROUTES: AppRoute[] = [
   { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
   { path: "history", title: "History", nav: "History", Page: HistoryPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
-  { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
+  { path: "sessions", title: "Sessions", nav: "Sessions", Page: SessionsPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
 ];
