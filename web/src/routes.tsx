@@ -1,4 +1,5 @@
 import type { ComponentType } from "react";
+import { UsersRoute } from "./pages/admin-pages";
 import { ApiKeysPage } from "./pages/api-keys";
 import { HistoryPage } from "./pages/history";
 import { PlaceholderPage } from "./pages/placeholder";
@@ -27,6 +28,9 @@ export const ROUTES: AppRoute[] = [
   { path: "history", title: "History", nav: "History", Page: HistoryPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: SessionsPage },
-  { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
+  { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: UsersRoute },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  // Not an admin (no navigation entry, and the admin entries above are skipped for them): the same
+  // page, whose list the API refuses (403), so the person is told they may not rather than "not found".
+  { path: "users", title: "Users", Page: UsersRoute },
 ];

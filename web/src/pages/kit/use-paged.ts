@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Paginator } from "valara-users/client";
-import { useFailure } from "./valara";
+import { isForbidden, useFailure } from "./valara";
 
 export interface Paged<T> {
   items: T[];
@@ -9,6 +9,8 @@ export interface Paged<T> {
   loadingMore: boolean;
   /** The last failure in words (null on a 401: the shell has taken over). */
   failure: string | null;
+  /** The API refused the caller (403): the page is not theirs to see. */
+  forbidden: boolean;
   /** More pages after the ones shown. */
   hasMore: boolean;
   loadMore(): void;
@@ -27,6 +29,7 @@ export function usePaged<T>(open: () => Paginator<T>, key: string, doing: string
   const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [forbidden, setForbidden] = useState(false);
   const [hasMore, setHasMore] = useState(false);
   const [generation, setGeneration] = useState(0);
   const pages = useRef<AsyncGenerator<{ data: T[]; next_cursor: string | null }> | null>(null);
@@ -49,7 +52,10 @@ export function usePaged<T>(open: () => Paginator<T>, key: string, doing: string
         }
         setFailure(null);
       } catch (error) {
-        if (run === current.current) setFailure(fail(error, doing));
+        if (run === current.current) {
+          setFailure(fail(error, doing));
+          setForbidden(isForbidden(error));
+        }
       } finally {
         if (run === current.current) {
           setLoading(false);
@@ -66,6 +72,7 @@ export function usePaged<T>(open: () => Paginator<T>, key: string, doing: string
     pages.current = openRef.current().pages();
     setLoading(true);
     setFailure(null);
+    setForbidden(false);
     setHasMore(false);
     void step(run, true);
     return () => {
@@ -79,5 +86,14 @@ export function usePaged<T>(open: () => Paginator<T>, key: string, doing: string
     void step(current.current, false);
   }, [step]);
 
-  return { items, loading, loadingMore, failure, hasMore, loadMore, reload: () => setGeneration((n) => n + 1) };
+  return {
+    items,
+    loading,
+    loadingMore,
+    failure,
+    forbidden,
+    hasMore,
+    loadMore,
+    reload: () => setGeneration((n) => n + 1),
+  };
 }
