@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Session } from "valara-users/client";
-import { Alert, Button, Page, Section, Stack } from "../ui";
+import { Alert, Button, PAGE_TITLE_ID, Page, Section, Stack } from "../ui";
 import { useFailure, valara } from "./kit/valara";
 import { When } from "./kit/when";
 import "./kit/kit.css";
@@ -52,6 +52,8 @@ export function SessionsPage({ title }: { title: string }) {
       setConfirming(false);
       setNotice("Every other session is signed out. This device stays signed in.");
       await load();
+      // The buttons are gone with the other sessions: focus goes back to the top of the page.
+      document.getElementById(PAGE_TITLE_ID)?.focus();
     } catch (error) {
       setFailure(fail(error, "signing out the other sessions"));
     } finally {

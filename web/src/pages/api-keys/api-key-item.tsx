@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { ApiKey } from "valara-users/client";
-import { Alert, Button } from "../../ui";
+import { Alert, Button, PAGE_TITLE_ID } from "../../ui";
 import { useFailure, valara } from "../kit/valara";
 import { When } from "../kit/when";
 
@@ -34,6 +34,8 @@ export function ApiKeyItem({ apiKey, onChanged }: { apiKey: ApiKey; onChanged():
       await valara.auth.apiKeys.update({ keyId: apiKey.id, enabled: false });
       setConfirming(false);
       await onChanged();
+      // A revoked key has no buttons left: focus goes back to the top of the page, not nowhere.
+      document.getElementById(PAGE_TITLE_ID)?.focus();
     } catch (error) {
       setFailure(fail(error, "revoking the key"));
     } finally {
