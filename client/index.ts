@@ -3,6 +3,7 @@
 import { AuthApi } from "./auth.js";
 import { type ClientOptions, Transport } from "./transport.js";
 import { UsersApi } from "./users.js";
+import { EventsApi, WebhooksApi } from "./webhooks.js";
 
 export type { ApiKey, CreatedApiKey, Session, SessionWithUser, SignInResponse } from "./auth.js";
 export { type ErrorCode, type FieldError, ValaraError, ValaraNetworkError, ValaraTimeoutError } from "./errors.js";
@@ -29,11 +30,25 @@ export {
   type WebhookEvent,
   WebhookSignatureError,
 } from "./verify-webhook.js";
+export type {
+  EventListQuery,
+  EventPage,
+  FeedEvent,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointPatch,
+  WebhookEndpointWithSecret,
+  WebhookEventType,
+  WebhookTestResult,
+} from "./webhooks.js";
 
 /** The Valara Users API: `new ValaraClient({ baseUrl, apiKey })`, or `await ValaraClient.signIn(…)`. */
 export class ValaraClient {
   readonly users: UsersApi;
   readonly auth: AuthApi;
+  readonly webhooks: WebhooksApi;
+  readonly events: EventsApi;
   readonly baseUrl: string;
 
   constructor(options: ClientOptions) {
@@ -41,6 +56,8 @@ export class ValaraClient {
     this.baseUrl = transport.baseUrl;
     this.users = new UsersApi(transport);
     this.auth = new AuthApi(transport);
+    this.webhooks = new WebhooksApi(transport);
+    this.events = new EventsApi(transport);
   }
 
   /**

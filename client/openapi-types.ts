@@ -356,6 +356,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event catalog (admin) */
+        get: operations["listWebhookEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List endpoints (admin) */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register an endpoint (admin); its secret is shown once
+         * @description The URL must be https and resolve only to public addresses (422 webhook_url_not_allowed); no `event_types`: every type.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an endpoint (admin) */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its deliveries (admin) */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint's url, event types, description or enabled (admin) */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret, shown once; the old one still signs for 24 hours (admin) */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event now and report how the receiver answered (admin) */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first (admin) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a delivery again, a dead one included, with a fresh schedule (admin) */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The feed of every event, oldest first, kept 30 days (admin)
+         * @description Positions follow commit order without gaps; a page, once read, never changes. Poll with `after` = the last `next_cursor` (never null). A cursor is bound to its `types` filter.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -364,7 +509,7 @@ export interface components {
         Error: {
             error: {
                 /** @description Stable snake_case code; branch on this */
-                code: "auth_required" | "api_key_invalid" | "account_inactive" | "forbidden" | "admin_only_fields" | "user_not_found" | "not_found" | "email_taken" | "idempotency_key_conflict" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "invalid_json" | "validation_failed" | "invalid_cursor" | "rate_limit_exceeded" | "internal_error" | "service_unavailable" | "request_timeout";
+                code: "auth_required" | "api_key_invalid" | "account_inactive" | "forbidden" | "admin_only_fields" | "user_not_found" | "not_found" | "webhook_endpoint_not_found" | "webhook_delivery_not_found" | "email_taken" | "idempotency_key_conflict" | "idempotency_key_in_progress" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "invalid_json" | "validation_failed" | "invalid_cursor" | "webhook_url_not_allowed" | "rate_limit_exceeded" | "internal_error" | "service_unavailable" | "request_timeout";
                 /** @description One readable line */
                 message: string;
                 /** @description Equals the X-Request-Id response header */
@@ -557,7 +702,7 @@ export interface components {
              */
             instagram_url?: string | null;
             /**
-             * Linkedin URL
+             * LinkedIn URL
              * @description LinkedIn profile: an absolute http(s) URL
              */
             linkedin_url?: string | null;
@@ -567,12 +712,12 @@ export interface components {
              */
             twitter_url?: string | null;
             /**
-             * Youtube URL
+             * YouTube URL
              * @description YouTube channel: an absolute http(s) URL
              */
             youtube_url?: string | null;
             /**
-             * Tiktok URL
+             * TikTok URL
              * @description TikTok profile: an absolute http(s) URL
              */
             tiktok_url?: string | null;
@@ -703,7 +848,7 @@ export interface components {
              */
             instagram_url?: string | null;
             /**
-             * Linkedin URL
+             * LinkedIn URL
              * @description LinkedIn profile: an absolute http(s) URL
              */
             linkedin_url?: string | null;
@@ -713,12 +858,12 @@ export interface components {
              */
             twitter_url?: string | null;
             /**
-             * Youtube URL
+             * YouTube URL
              * @description YouTube channel: an absolute http(s) URL
              */
             youtube_url?: string | null;
             /**
-             * Tiktok URL
+             * TikTok URL
              * @description TikTok profile: an absolute http(s) URL
              */
             tiktok_url?: string | null;
@@ -843,8 +988,7 @@ export interface components {
          */
         Session: {
             id: string;
-            /** @description The session token (send as Authorization: Bearer, or the cookie holds it) */
-            token: string;
+            token: string | null;
             userId: string;
             /** Format: date-time */
             expiresAt: string;
@@ -903,8 +1047,7 @@ export interface components {
          */
         SignInResponse: {
             redirect: boolean;
-            /** @description The session token; the set-auth-token header holds it signed */
-            token: string;
+            token: string | null;
             url?: string | null;
             user: components["schemas"]["AuthUser"];
         };
@@ -1033,6 +1176,151 @@ export interface components {
         DeleteApiKeyRequest: {
             keyId: string;
         };
+        /**
+         * WebhookEventType
+         * @description An event type of the catalog
+         */
+        WebhookEventType: "user.signed_up" | "user.updated" | "user.deactivated" | "user.reactivated" | "webhook.test";
+        /**
+         * WebhookCatalog
+         * @description Every event type an endpoint can receive
+         */
+        WebhookCatalog: {
+            data: {
+                type: components["schemas"]["WebhookEventType"];
+                description: string;
+            }[];
+        };
+        /**
+         * WebhookEndpoint
+         * @description A registered receiver of webhooks (its secret is shown only once)
+         */
+        WebhookEndpoint: {
+            /** @description whe_… */
+            id: string;
+            /** @description Where deliveries are POSTed (https) */
+            url: string;
+            description: string | null;
+            event_types: ("user.signed_up" | "user.updated" | "user.deactivated" | "user.reactivated")[];
+            enabled: boolean;
+            disabled_reason: string | null;
+            previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * WebhookEndpointWithSecret
+         * @description A new endpoint, or one whose secret was just rotated, with its secret
+         */
+        WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+            /** @description whsec_…: shown this once; store it now */
+            secret: string;
+        };
+        /**
+         * WebhookEndpointCreate
+         * @description A new endpoint
+         */
+        WebhookEndpointCreate: {
+            url: string;
+            /** @description The event types to receive; omitted at creation: every type */
+            event_types?: ("user.signed_up" | "user.updated" | "user.deactivated" | "user.reactivated")[];
+            description?: string;
+        };
+        /**
+         * WebhookEndpointPatch
+         * @description Changes to an endpoint
+         */
+        WebhookEndpointPatch: {
+            url?: string;
+            /** @description The event types to receive; omitted at creation: every type */
+            event_types?: ("user.signed_up" | "user.updated" | "user.deactivated" | "user.reactivated")[];
+            description?: string | null;
+            /** @description true re-enables a disabled endpoint */
+            enabled?: boolean;
+        };
+        /**
+         * WebhookEndpointPage
+         * @description One page of endpoints, oldest first
+         */
+        WebhookEndpointPage: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * WebhookDelivery
+         * @description One event sent (or to send) to one endpoint
+         */
+        WebhookDelivery: {
+            /** @description dlv_… */
+            id: string;
+            endpoint_id: string;
+            event_id: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            /** @description pending (not tried yet), failed (retried at next_attempt_at), succeeded, dead (no more tries) */
+            status: "pending" | "succeeded" | "failed" | "dead";
+            attempts: number;
+            last_response_status: number | null;
+            last_error: string | null;
+            last_duration_ms: number | null;
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * WebhookDeliveryPage
+         * @description One page of an endpoint's deliveries, newest first
+         */
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * WebhookTestResult
+         * @description How the receiver answered a webhook.test event
+         */
+        WebhookTestResult: {
+            delivery_id: string;
+            event_id: string;
+            /** @description The receiver answered 2xx */
+            ok: boolean;
+            status: number | null;
+            duration_ms: number;
+            error: string | null;
+        };
+        /**
+         * Event
+         * @description Valara's event envelope, as deliveries carry it (plus its feed position)
+         */
+        Event: {
+            /** @description evt_…: the same on every delivery of this event */
+            event_id: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            api_version: string;
+            /** @description Epoch seconds of this read (of this attempt, in a delivery) */
+            timestamp: number;
+            nonce: string;
+            /** @description The event's place in the feed: commit order, no gaps */
+            position: number;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * EventPage
+         * @description One page of the events feed, oldest first
+         */
+        EventPage: {
+            data: components["schemas"]["Event"][];
+            /** @description Pass as `after` for what follows; never null: at the end it marks where to poll from next */
+            next_cursor: string;
+            has_more: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -1136,7 +1424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1205,7 +1493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1388,7 +1676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1542,7 +1830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1602,7 +1890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1690,7 +1978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1699,7 +1987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1750,7 +2038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1759,7 +2047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1810,7 +2098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1819,7 +2107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1940,7 +2228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,7 +2307,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2064,7 +2352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2161,7 +2449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2206,7 +2494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2288,7 +2576,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: user_not_found, not_found */
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2297,7 +2585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +2661,793 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor */
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event type an endpoint can receive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCatalog"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of endpoints, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description A new endpoint, or one whose secret was just rotated, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A registered receiver of webhooks (its secret is shown only once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointPatch"];
+            };
+        };
+        responses: {
+            /** @description A registered receiver of webhooks (its secret is shown only once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new endpoint, or one whose secret was just rotated, with its secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How the receiver answered a webhook.test event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description whe_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of an endpoint's deliveries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dlv_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One event sent (or to send) to one endpoint */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: user_not_found, not_found, webhook_endpoint_not_found, webhook_delivery_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: rate_limit_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page; omitted: from the start */
+                after?: string;
+                /** @description Page size, 1–500 */
+                limit?: number;
+                /** @description Only these types, comma-separated: user.signed_up, user.updated, user.deactivated, user.reactivated, webhook.test */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the events feed, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Error envelope; code is one of: auth_required, api_key_invalid, account_inactive */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: forbidden, admin_only_fields */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error envelope; code is one of: admin_only_fields, invalid_json, validation_failed, invalid_cursor, webhook_url_not_allowed */
             422: {
                 headers: {
                     [name: string]: unknown;

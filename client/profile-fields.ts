@@ -229,7 +229,7 @@ export const PROFILE_FIELDS = [
   },
   {
     "name": "linkedin_url",
-    "label": "Linkedin URL",
+    "label": "LinkedIn URL",
     "group": "bio_social",
     "kind": "url",
     "maxLength": 2048,
@@ -249,7 +249,7 @@ export const PROFILE_FIELDS = [
   },
   {
     "name": "youtube_url",
-    "label": "Youtube URL",
+    "label": "YouTube URL",
     "group": "bio_social",
     "kind": "url",
     "maxLength": 2048,
@@ -259,7 +259,7 @@ export const PROFILE_FIELDS = [
   },
   {
     "name": "tiktok_url",
-    "label": "Tiktok URL",
+    "label": "TikTok URL",
     "group": "bio_social",
     "kind": "url",
     "maxLength": 2048,

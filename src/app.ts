@@ -24,6 +24,9 @@ import { AdminPatchSchema, ProfilePatchSchema, UserSchema } from "./users/user-o
 import { usersRoutes } from "./users/users.routes.js";
 import { UserPageSchema, usersListRoutes } from "./users/users-list.routes.js";
 import { dashboardPlugin } from "./web/dashboard.plugin.js";
+import type { Resolver } from "./webhooks/address-guard.js";
+import { createWebhookMetrics, webhooksPlugin } from "./webhooks/webhooks.plugin.js";
+import { WEBHOOK_SCHEMAS } from "./webhooks/webhooks.schemas.js";
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -35,6 +38,8 @@ export interface AppOptions {
   rateLimitStore?: RateLimitStore;
   /** The built dashboard's folder (default dist/app); tests point it elsewhere. */
   dashboardRoot?: string;
+  /** How webhook hosts resolve, instead of the system's DNS (a test's rebinding name). */
+  webhookResolver?: Resolver;
 }
 
 /** Builds the whole HTTP app on the given services. Never listens, never reads process.env. */
@@ -43,6 +48,7 @@ export async function buildApp({
   logger,
   rateLimitStore,
   dashboardRoot,
+  webhookResolver,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -85,6 +91,7 @@ export async function buildApp({
     HistoryEntrySchema,
     HistoryPageSchema,
     ...AUTH_SCHEMAS,
+    ...WEBHOOK_SCHEMAS,
   ];
   for (const schema of namedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(createSchemaValidator(namedSchemas));
@@ -95,7 +102,8 @@ export async function buildApp({
   await app.register(securityHeadersPlugin, { corsOrigins: services.config.corsOrigins });
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin, { publicUrl: services.config.authUrl });
-  await app.register(metricsPlugin, { services });
+  const webhookMetrics = createWebhookMetrics(services);
+  await app.register(metricsPlugin, { services, registries: [webhookMetrics.registry] });
   await app.register(authenticatePlugin, { services });
   await app.register(rateLimitPlugin, { services, store: rateLimitStore });
   await app.register(healthRoutes, { services });
@@ -104,6 +112,7 @@ export async function buildApp({
   await app.register(historyRoutes, { services });
   await app.register(idempotencySweeperPlugin, { database: services.database });
   await app.register(usersListRoutes, { services });
+  await app.register(webhooksPlugin, { services, metrics: webhookMetrics, resolve: webhookResolver });
   // Not wrapped in fastify-plugin: its headers (CSP) and static files stay inside /app.
   await app.register(dashboardPlugin, { root: dashboardRoot });
   return app;

@@ -34,6 +34,17 @@ export const ConfigSchema = Type.Object({
   CORS_ORIGINS: Type.String({ pattern: "^(https?://[^,\\s]+(,https?://[^,\\s]+)*)?$", default: "" }),
   ROLES: Type.String({ ...CommaList, default: "user,admin" }),
   ADMIN_ROLES: Type.String({ ...CommaList, default: "admin" }),
+  WEBHOOKS_ENABLED: Type.Boolean({ default: true }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  WEBHOOK_RETRY_SCHEDULE: Type.String({
+    pattern: "^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?){0,19}$",
+    default: "5,300,1800,7200,18000,36000,36000",
+  }),
+  WEBHOOK_ALLOW_HTTP: Type.Boolean({ default: false }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  WEBHOOK_ENDPOINT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 200 }),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 
@@ -67,6 +78,24 @@ export interface Config {
   logBufferBytes: number;
   roles: string[];
   adminRoles: string[];
+  webhooks: WebhookConfig;
+}
+
+/** Webhooks and the events feed (CONTRACT §10). */
+export interface WebhookConfig {
+  /** Off: no relay and no workers on this instance (the routes still answer). */
+  enabled: boolean;
+  timeoutMs: number;
+  /** Seconds between attempts; its length + 1 attempts in all. */
+  retryScheduleSeconds: number[];
+  allowHttp: boolean;
+  allowPrivate: boolean;
+  /** Deliveries in flight at once on this instance. */
+  concurrency: number;
+  /** Deliveries in flight at once to one endpoint. */
+  endpointConcurrency: number;
+  /** How often the relay and the workers look for work. */
+  pollMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
@@ -135,5 +164,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logBufferBytes: raw.LOG_BUFFER_BYTES,
     roles,
     adminRoles,
+    webhooks: {
+      enabled: raw.WEBHOOKS_ENABLED,
+      timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
+      retryScheduleSeconds: raw.WEBHOOK_RETRY_SCHEDULE.split(",").map(Number),
+      allowHttp: raw.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: raw.WEBHOOK_ALLOW_PRIVATE,
+      concurrency: raw.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: raw.WEBHOOK_ENDPOINT_CONCURRENCY,
+      pollMs: raw.WEBHOOK_POLL_MS,
+    },
   };
 }

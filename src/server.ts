@@ -30,9 +30,15 @@ export async function serve(): Promise<void> {
       "shutting down: draining, then finishing in-flight requests",
     );
     app.startDraining();
+    // Delivery workers stop within the drain: in-flight deliveries finish or give their lease back.
+    const webhooksStopped = app
+      .stopWebhooks(config.shutdownDrainMs)
+      .catch((error) =>
+        logger.warn({ err: error }, "stopping webhook workers failed; their leases expire on their own"),
+      );
     // app.close() resolves once every in-flight request has been answered; only then may the
     // database go (an onClose hook would run before in-flight requests finish).
-    new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs))
+    Promise.all([new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs)), webhooksStopped])
       .then(() => app.close())
       .then(() => services.close())
       .then(

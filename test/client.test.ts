@@ -106,12 +106,15 @@ describe("the typed client over real HTTP", () => {
     assert.ok(stale instanceof ValaraError);
     assert.equal(stale.status, 412);
     assert.equal(stale.code, "precondition_failed");
+    assert.match(stale.requestId ?? "", /^req_/);
 
     const invalid = await valara.users
       .update(agent.id, { website_url: "not a url", phone: "12" })
       .catch((error: unknown) => error);
     assert.ok(invalid instanceof ValaraError);
     assert.equal(invalid.code, "validation_failed");
+    assert.match(invalid.requestId ?? "", /^req_/);
+    assert.notEqual(invalid.requestId, stale.requestId, "each error names its own request");
     assert.deepEqual(invalid.fieldErrors.map((error) => error.field).sort(), ["phone", "website_url"]);
     assert.ok(invalid.message.length > 0);
   });

@@ -261,3 +261,51 @@ describe("the session cookie in production", () => {
     assert.equal(errorOf(me).code, "auth_required");
   });
 });
+
+describe("no script of the server's own page can read a session token", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  // What the dashboard's fetch sends: Chromium adds Sec-Fetch-Site to every request.
+  const page = (extra: Record<string, string> = {}) => ({ origin: OWN, "sec-fetch-site": "same-origin", ...extra });
+  const tokensIn = (body: string) => [...body.matchAll(/"token":("[^"]*"|null)/g)].map((match) => match[1]);
+
+  it("sign-in, get-session and list-sessions answer the page without a token, the cookie holding the session", async () => {
+    const person = await signUp(t);
+    const signIn = await send(
+      t,
+      "POST",
+      "/api/auth/sign-in/email",
+      { email: person.email, password: PASSWORD },
+      {
+        headers: page(),
+      },
+    );
+    assert.equal(signIn.statusCode, 200, signIn.body);
+    assert.equal(signIn.headers["set-auth-token"], undefined, "no set-auth-token header");
+    assert.deepEqual(tokensIn(signIn.body), ["null"]);
+    const cookie = cookieHeader([signIn.headers["set-cookie"] ?? []].flat());
+    assert.match(cookie, /better-auth\.session_token=/, "the session is in the cookie");
+
+    const session = await send(t, "GET", "/api/auth/get-session", undefined, { headers: page({ cookie }) });
+    assert.equal(session.statusCode, 200, session.body);
+    assert.equal(session.json().session.token, null);
+    assert.equal(session.json().user.email, person.email);
+    const sessions = await send(t, "GET", "/api/auth/list-sessions", undefined, { headers: page({ cookie }) });
+    assert.ok(sessions.json().length >= 2);
+    assert.deepEqual(new Set(tokensIn(sessions.body)), new Set(["null"]));
+    assert.doesNotMatch(sessions.body, new RegExp(cookie.split("=")[1]?.split(".")[0] ?? "x"));
+  });
+
+  it("other clients (no Sec-Fetch-Site, or another site) still get the token to send as Bearer", async () => {
+    const person = await signUp(t);
+    const signIn = await send(t, "POST", "/api/auth/sign-in/email", { email: person.email, password: PASSWORD });
+    assert.match(signIn.headers["set-auth-token"] as string, /\./);
+    assert.equal(typeof signIn.json().token, "string");
+    const me = await send(t, "GET", "/api/v1/users/me", undefined, { key: signIn.headers["set-auth-token"] as string });
+    assert.equal(me.statusCode, 200);
+  });
+});

@@ -60,6 +60,7 @@ describe(`migrations (${dialect})`, () => {
         "002_user_history",
         "003_idempotency_key",
         "004_user_history_plain_rowid",
+        "005_webhooks",
       ]);
     } finally {
       await Promise.all(instances.map((services) => services.close()));
@@ -75,12 +76,17 @@ describe(`upgrading history to a plain rowid (${dialect})`, () => {
     try {
       await services.migrate();
       const { db } = services.database;
-      // A database as 003 left it: the history table exactly as 002 creates it, and 004 not run.
+      // A database as 003 left it: the history table exactly as 002 creates it, 004 and 005 not run.
       await db
         .deleteFrom("valara_migration" as never)
-        .where("name" as never, "=", "004_user_history_plain_rowid" as never)
+        .where("name" as never, "in", ["004_user_history_plain_rowid", "005_webhooks"] as never)
         .execute();
       await db.schema.dropTable("user_history").execute();
+      for (const table of ["webhook_endpoint", "webhook_event", "webhook_delivery", "webhook_relay_state"]) {
+        await db.schema.dropTable(table).execute();
+      }
+      await db.schema.dropIndex("user_unrelayed_idx").execute();
+      await db.schema.alterTable("user").dropColumn("webhook_relayed").execute();
       await ownMigrations(dialect)["002_user_history"]?.up(db);
       const entry = (n: number) => ({
         user_id: `u${n % 2}`,
@@ -90,10 +96,11 @@ describe(`upgrading history to a plain rowid (${dialect})`, () => {
         changes: `{"n":${n}}`,
       });
       for (const n of [1, 2, 3]) await db.insertInto("user_history").values(entry(n)).execute();
-      const before = await db.selectFrom("user_history").selectAll().orderBy("seq").execute();
+      const columns = ["seq", "user_id", "at", "actor_id", "request_id", "changes"] as const;
+      const before = await db.selectFrom("user_history").select(columns).orderBy("seq").execute();
 
-      assert.deepEqual((await services.migrate()).applied, ["004_user_history_plain_rowid"]);
-      assert.deepEqual(await db.selectFrom("user_history").selectAll().orderBy("seq").execute(), before);
+      assert.deepEqual((await services.migrate()).applied, ["004_user_history_plain_rowid", "005_webhooks"]);
+      assert.deepEqual(await db.selectFrom("user_history").select(columns).orderBy("seq").execute(), before);
       const next = await db.insertInto("user_history").values(entry(4)).returning("seq").executeTakeFirstOrThrow();
       assert.equal(Number(next.seq), Math.max(...before.map((row) => Number(row.seq))) + 1);
       const pageOfU0 = await db

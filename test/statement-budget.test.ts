@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { callerWithKey, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 /** Counts the SQL statements the process runs while `work` runs (transaction control aside). */
 async function countStatements(t: TestApp, work: () => Promise<unknown>): Promise<number> {
@@ -14,12 +15,22 @@ async function countStatements(t: TestApp, work: () => Promise<unknown>): Promis
   return count;
 }
 
-describe("statement budget (contract §8)", () => {
+describe("statement budget (contract §8), with a webhook endpoint subscribed to every event", () => {
   let t: TestApp;
+  let receiver: Receiver;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp(WEBHOOK_TEST_ENV);
+    receiver = await startReceiver();
+    const admin = await makeUser(t, "admin");
+    const endpoint = await send(t, "POST", "/api/v1/webhooks/endpoints", { url: receiver.url }, { key: admin.key });
+    assert.equal(endpoint.statusCode, 201, endpoint.body);
   });
-  after(() => t.close());
+  after(async () => {
+    // The PATCHes of these tests were announced: the relay ran beside them, counted apart.
+    await receiver.waitFor((got) => got.some((entry) => entry.body.event_type === "user.updated"));
+    await t.close();
+    await receiver.close();
+  });
 
   it("a self-PATCH with an API key costs at most three statements, authentication included", async () => {
     const agent = await makeUser(t);

@@ -70,6 +70,25 @@ async function toAppError(response: Response): Promise<AppError> {
   });
 }
 
+// A page of this very server (the dashboard) is a browser whose fetch says `Sec-Fetch-Site:
+// same-origin`. It holds the session in the HttpOnly cookie, so no answer to it needs the session
+// token, and none carries it: no script of the page can read a credential (CONTRACT §9). Other
+// clients (Node, curl, a browser app on an allowed other origin) get the token as Better Auth
+// gives it, to send as Bearer.
+const isOwnPage = (request: FastifyRequest) => request.headers["sec-fetch-site"] === "same-origin";
+
+/** The JSON with every `token` string replaced by null (sessions, sign-in answers). */
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "token" && typeof inner === "string" ? null : withoutTokens(inner),
+    ]),
+  );
+}
+
 async function forward(services: Services, request: FastifyRequest, reply: FastifyReply) {
   const response = await services.auth.handler(toRequest(request));
   if (response.status >= 400) {
@@ -78,13 +97,18 @@ async function forward(services: Services, request: FastifyRequest, reply: Fasti
     if (retryAfter) reply.header("retry-after", retryAfter);
     return sendError(reply, error);
   }
+  const tokenless = isOwnPage(request);
   reply.code(response.status);
   for (const [name, value] of response.headers) {
-    if (name !== "set-cookie" && name !== "content-length") reply.header(name, value);
+    if (name === "set-cookie" || name === "content-length" || (tokenless && name === "set-auth-token")) continue;
+    reply.header(name, value);
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) reply.header("set-cookie", cookies);
-  return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
+  if (!response.body) return reply.send(null);
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!tokenless || !(response.headers.get("content-type") ?? "").includes("json")) return reply.send(body);
+  return reply.send(JSON.stringify(withoutTokens(JSON.parse(body.toString("utf8")))));
 }
 
 /** One Better Auth route that we keep, as the OpenAPI document describes it. */

@@ -37,7 +37,13 @@ export const AuthUserSchema = Type.Object(
 export const SessionSchema = Type.Object(
   {
     id: Type.String(),
-    token: Type.String({ description: "The session token (send as Authorization: Bearer, or the cookie holds it)" }),
+    token: nullable(
+      Type.String({
+        description:
+          "The session token (send as Authorization: Bearer). Null in answers to this server's own page " +
+          "(Sec-Fetch-Site: same-origin), which holds the session in its HttpOnly cookie",
+      }),
+    ),
     userId: Type.String(),
     expiresAt: DateTime,
     createdAt: DateTime,
@@ -88,7 +94,13 @@ export const SignInRequestSchema = Type.Object(
 export const SignInResponseSchema = Type.Object(
   {
     redirect: Type.Boolean(),
-    token: Type.String({ description: "The session token; the set-auth-token header holds it signed" }),
+    token: nullable(
+      Type.String({
+        description:
+          "The session token; the set-auth-token header holds it signed. Neither is sent to this server's " +
+          "own page (Sec-Fetch-Site: same-origin): the HttpOnly cookie holds the session there",
+      }),
+    ),
     url: Type.Optional(nullable(Type.String())),
     user: Type.Ref(AuthUserSchema),
   },

@@ -46,6 +46,12 @@ export interface SqlDialect {
    * SQLite, where a writing transaction holds the database's one write lock already.
    */
   forUpdate<Q extends Lockable<Q>>(query: Q): Q;
+  /**
+   * The tail of a select that claims rows for one worker: `FOR UPDATE OF alias SKIP LOCKED` on
+   * PostgreSQL (workers of several instances claim different rows without waiting on each other);
+   * nothing on SQLite, where the claiming statement holds the one write lock.
+   */
+  skipLocked(alias: string): string;
 }
 
 /**
@@ -53,11 +59,8 @@ export interface SqlDialect {
  * the app sees it; open-database.ts chooses one from DATABASE_URL. Everything that differs between
  * the two is behind these members, so services and repositories read the same on both.
  *
- * Sequencing, next (issue 18): the webhook relay will need feed positions assigned in commit
- * order. That is a member of this interface when it lands, implemented per database: on
- * PostgreSQL a relay that holds an advisory lock (postgres-database.ts `withPgAdvisoryLock`)
- * numbers the outbox rows after they commit; on SQLite the single writer already makes rowid
- * order commit order (as history's `seq` is), so the rowid is the position.
+ * Sequencing (issue 18): feed positions are assigned in commit order by one relay at a time
+ * (`takeSequencer`), after the changes they number have committed; see webhooks/webhook-relay.ts.
  */
 export interface Database extends SqlDialect {
   db: Kysely<DB>;
@@ -81,6 +84,13 @@ export interface Database extends SqlDialect {
    * while the request's budget still covers the whole statement_timeout.
    */
   writeNow<T>(budget: RequestBudget, write: AtOnceWrite<T>): Promise<T | NotNow>;
+  /**
+   * Makes `trx` the only sequencer (the webhook relay) until it ends; false when another one
+   * holds that role now (try again later). PostgreSQL: a transaction-level advisory lock, so that
+   * every relay transaction sees all that the one before it committed. SQLite: the transaction
+   * already holds the database's one write lock.
+   */
+  takeSequencer(trx: Transaction<DB>): Promise<boolean>;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */
   dataDir: string;
   /**

@@ -87,6 +87,51 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    "005_webhooks": {
+      // Issue 18. The outbox is the history: `relayed` marks a history row (and `webhook_relayed`
+      // a new user) the relay has turned into feed events, so the writers' statements stay as
+      // they were (a column default, no extra statement). Rows that exist already were never
+      // announced and never will be. Every other timestamp is ISO text, as elsewhere.
+      up: async (db) => {
+        const big = dialect === "postgres" ? "bigint" : "integer";
+        for (const statement of [
+          'alter table "user_history" add column "relayed" integer not null default 0',
+          'update "user_history" set "relayed" = 1',
+          'create index if not exists "user_history_unrelayed_idx" on "user_history" ("seq") where "relayed" = 0',
+          'alter table "user" add column "webhook_relayed" integer not null default 0',
+          'update "user" set "webhook_relayed" = 1',
+          'create index if not exists "user_unrelayed_idx" on "user" ("id") where "webhook_relayed" = 0',
+          'create table if not exists "webhook_endpoint" ("id" text primary key, "url" text not null, ' +
+            '"description" text, "event_types" text, "enabled" integer not null, "disabled_reason" text, ' +
+            '"secret" text not null, "previous_secret" text, "previous_secret_expires_at" text, ' +
+            '"failing_since" text, "created_at" text not null, "updated_at" text not null)',
+          // position: the feed's order, assigned by the relay after commit; null for webhook.test.
+          `create table if not exists "webhook_event" ("id" text primary key, "position" ${big} unique, ` +
+            '"type" text not null, "user_id" text, "data" text not null, "created_at" text not null)',
+          'create index if not exists "webhook_event_created_idx" on "webhook_event" ("created_at")',
+          'create table if not exists "webhook_delivery" ("id" text primary key, "endpoint_id" text not null, ' +
+            `"event_id" text not null, "event_type" text not null, "position" ${big}, "user_id" text, ` +
+            '"status" text not null, "attempts" integer not null, "next_attempt_at" text not null, ' +
+            '"locked_until" text, "lease_owner" text, "last_status" integer, "last_error" text, ' +
+            '"last_duration_ms" integer, "created_at" text not null, "updated_at" text not null)',
+          'create index if not exists "webhook_delivery_due_idx" on "webhook_delivery" ("next_attempt_at") ' +
+            "where \"status\" in ('pending', 'failed')",
+          // The claim's two checks read deliveries not yet final only (partial indexes: a few rows,
+          // however long the log of succeeded ones grows).
+          'create index if not exists "webhook_delivery_order_idx" on "webhook_delivery" ("endpoint_id", "user_id", "position") ' +
+            "where \"status\" in ('pending', 'failed')",
+          'create index if not exists "webhook_delivery_leased_idx" on "webhook_delivery" ("endpoint_id", "locked_until") ' +
+            "where \"status\" in ('pending', 'failed')",
+          'create index if not exists "webhook_delivery_log_idx" on "webhook_delivery" ("endpoint_id", "created_at", "id")',
+          'create index if not exists "webhook_delivery_created_idx" on "webhook_delivery" ("created_at")',
+          'create table if not exists "webhook_relay_state" ("id" integer primary key, "last_position" ' +
+            `${big} not null)`,
+          'insert into "webhook_relay_state" ("id", "last_position") values (1, 0)',
+        ]) {
+          await sql.raw(statement).execute(db);
+        }
+      },
+    },
   };
 }
 

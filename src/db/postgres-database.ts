@@ -24,7 +24,11 @@ const POSTGRES_DIALECT: SqlDialect = {
   isoTimestamp: (column) =>
     sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   forUpdate: (query) => query.forUpdate(),
+  skipLocked: (alias) => `for update of "${alias}" skip locked`,
 };
+
+// The webhook relay's lock: one sequencer at a time across every instance.
+const SEQUENCER_LOCK = "valara-users:webhook-sequencer";
 
 // node-postgres is loaded only for a PostgreSQL database (some 15 MB that SQLite does not need).
 const loadPg = (): typeof pg => createRequire(import.meta.url)("pg");
@@ -112,6 +116,12 @@ export function openPostgresDatabase(url: string, options: DatabaseOptions = {})
     // Row locks order the writers of one row; the rest run side by side.
     runInTransaction: (budget, work) => attemptTransaction(db, budget, work),
     writeNow: (budget, write) => sendAtOnce(autocommit, budget, write),
+    takeSequencer: async (trx) => {
+      const { rows } = await sql<{
+        taken: boolean;
+      }>`select pg_try_advisory_xact_lock(hashtext(${SEQUENCER_LOCK})) as "taken"`.execute(trx);
+      return rows[0]?.taken === true;
+    },
     dataDir: resolve("data"),
     withMigrationLock: (work) => withPgAdvisoryLock(url, MIGRATION_LOCK, work),
     close: () => db.destroy(),

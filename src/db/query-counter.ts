@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { LogEvent } from "kysely";
 
 // BEGIN, COMMIT, ROLLBACK and savepoints are transaction control, which the contract's statement
@@ -10,11 +11,25 @@ const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start 
  */
 export class QueryCounter {
   total = 0;
+  /** Statements of background work (the webhook relay and workers), counted apart. */
+  background = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly backgroundScope = new AsyncLocalStorage<true>();
 
   record() {
+    // Background work runs beside requests; counting it with them would charge a PATCH for the
+    // relay's poll that happened to run meanwhile.
+    if (this.backgroundScope.getStore()) {
+      this.background++;
+      return;
+    }
     this.total++;
     for (const listener of this.listeners) listener();
+  }
+
+  /** Runs `work` as background work: its statements count in `background`, not `total`. */
+  inBackground<T>(work: () => Promise<T>): Promise<T> {
+    return this.backgroundScope.run(true, work);
   }
 
   /** Calls `listener` on each statement until the returned function is called. */

@@ -47,6 +47,60 @@ export interface UserHistoryTable {
   actor_id: string;
   request_id: string;
   changes: string;
+  /** 1 once the webhook relay has made its events (webhooks/webhook-relay.ts). */
+  relayed: Generated<number>;
+}
+
+/** A registered receiver of webhooks; `event_types` is a JSON array, null for every type. */
+export interface WebhookEndpointTable {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event of the feed; `position` is its place in commit order (null: a webhook.test). */
+export interface WebhookEventTable {
+  id: string;
+  position: number | string | null;
+  type: string;
+  user_id: string | null;
+  data: string;
+  created_at: string;
+}
+
+/** One event to send to one endpoint, and how sending it went. */
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  position: number | string | null;
+  user_id: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  lease_owner: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The relay's one row: the last feed position it handed out (positions are never reused). */
+export interface WebhookRelayStateTable {
+  id: number;
+  last_position: number | string;
 }
 
 /** A claimed idempotency key; the response columns are set once its request has run. */
@@ -68,6 +122,10 @@ export interface DB {
   session: SessionTable;
   user_history: UserHistoryTable;
   idempotency_key: IdempotencyKeyTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_event: WebhookEventTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_relay_state: WebhookRelayStateTable;
 }
 
 export type UserRow = UserTable;

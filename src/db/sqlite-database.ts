@@ -33,6 +33,7 @@ const SQLITE_DIALECT: SqlDialect = {
   isoTimestamp: (column) => sql<string>`${sql.ref(column)}`,
   // A transaction that writes holds SQLite's one write lock: nobody else can change the row.
   forUpdate: (query) => query,
+  skipLocked: () => "",
 };
 
 // How long a start-up waits for another process's migrations before giving up.
@@ -151,6 +152,7 @@ export function openSqliteDatabase(url: string, options: DatabaseOptions = {}): 
     inTransaction: () => inTransaction,
     runInTransaction: (budget, work) => writeGate.runExclusive(() => attemptTransaction(db, budget, work)),
     writeNow,
+    takeSequencer: async () => true,
     group,
     dataDir,
     withMigrationLock: (work) => withSqliteWriteLock(db, work),

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import type { Registry } from "prom-client";
 import { AppError } from "../errors/app-error.js";
 import { sendError } from "../errors/error-handler.js";
 import { ErrorSchema, errorResponses } from "../errors/error-schema.js";
@@ -23,14 +24,14 @@ const unauthorized = () =>
  * METRICS_ENABLED=false; behind `Authorization: Bearer <METRICS_TOKEN>` when a token is set.
  */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, { services }: { services: Services }) => {
+  async (app: FastifyInstance, { services, registries = [] }: { services: Services; registries?: Registry[] }) => {
     const { enabled, token } = services.config.metrics;
     if (!enabled) return;
     // valara_db_queries_total is read when scraped, from the database's own count (no work per
     // statement): the statements run since this app started.
     const { queries } = services.database;
     const queriesAtStart = queries.total;
-    const { registry, httpRequests, httpDuration } = createMetrics(() => queries.total - queriesAtStart);
+    const { registry, httpRequests, httpDuration } = createMetrics(() => queries.total - queriesAtStart, registries);
 
     // Callback style (no promise per request), and one labelled child per method × route
     // pattern × status, made once: prom-client would otherwise hash the labels on every request

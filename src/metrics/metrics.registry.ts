@@ -38,9 +38,10 @@ function sharedProcessMetrics(): Registry {
 
 /**
  * A fresh registry with the HTTP and database metrics, plus the process's default metrics.
- * `statements()` is read for valara_db_queries_total at each scrape.
+ * `statements()` is read for valara_db_queries_total at each scrape; `others` (a feature's own
+ * registry, such as the webhooks') are merged in.
  */
-export function createMetrics(statements: () => number): AppMetrics {
+export function createMetrics(statements: () => number, others: Registry[] = []): AppMetrics {
   const own = new Registry();
   const registers = [own];
   const labelNames: HttpLabel[] = ["method", "route", "status"];
@@ -66,6 +67,6 @@ export function createMetrics(statements: () => number): AppMetrics {
       this.inc(statements());
     },
   });
-  const registry = Registry.merge([own, sharedProcessMetrics()]);
+  const registry = Registry.merge([own, ...others, sharedProcessMetrics()]);
   return { registry, httpRequests, httpDuration };
 }

@@ -20,8 +20,8 @@ export const SECURITY_SCHEMES = {
 
 type Requirement = Array<Partial<Record<keyof typeof SECURITY_SCHEMES, string[]>>>;
 
-/** /api/v1 routes: an API key or a session token, in either header. */
-export const API_SECURITY: Requirement = [{ bearer: [] }, { apiKey: [] }];
+/** /api/v1 routes: an API key or a session token, in either header, or the session cookie. */
+export const API_SECURITY: Requirement = [{ bearer: [] }, { apiKey: [] }, { sessionCookie: [] }];
 
 /** Better Auth's session routes: a session token, or the session cookie. */
 export const SESSION_SECURITY: Requirement = [{ bearer: [] }, { sessionCookie: [] }];

@@ -49,6 +49,8 @@ const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, letter: stri
 
 interface FieldOptions<C extends string> {
   group: FieldGroup;
+  /** When the words of the name are not its label (a brand's own spelling). */
+  label?: string;
   column?: C;
   nullable?: boolean;
   multiline?: boolean;
@@ -72,7 +74,7 @@ function field<N extends string, C extends string = N>(
     multiline: options.multiline ?? false,
     core: (options.core ?? false) as boolean,
     group: options.group,
-    label: labelOf(name),
+    label: options.label ?? labelOf(name),
     description,
   } as const satisfies ProfileField;
 }
@@ -102,10 +104,10 @@ export const PROFILE_FIELDS = [
   field("website_url", "url", URL_MAX, "Personal website", { group: "bio_social" }),
   field("facebook_url", "url", URL_MAX, "Facebook profile", { group: "bio_social" }),
   field("instagram_url", "url", URL_MAX, "Instagram profile", { group: "bio_social" }),
-  field("linkedin_url", "url", URL_MAX, "LinkedIn profile", { group: "bio_social" }),
+  field("linkedin_url", "url", URL_MAX, "LinkedIn profile", { group: "bio_social", label: "LinkedIn URL" }),
   field("twitter_url", "url", URL_MAX, "Twitter / X profile", { group: "bio_social" }),
-  field("youtube_url", "url", URL_MAX, "YouTube channel", { group: "bio_social" }),
-  field("tiktok_url", "url", URL_MAX, "TikTok profile", { group: "bio_social" }),
+  field("youtube_url", "url", URL_MAX, "YouTube channel", { group: "bio_social", label: "YouTube URL" }),
+  field("tiktok_url", "url", URL_MAX, "TikTok profile", { group: "bio_social", label: "TikTok URL" }),
   field("zillow_url", "url", URL_MAX, "Zillow profile", { group: "bio_social" }),
   field("city", "text", 100, "City", { group: "location" }),
   field("state", "us_state", 2, "State", { group: "location" }),

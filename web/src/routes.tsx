@@ -4,6 +4,8 @@ import { ApiKeysPage } from "./pages/api-keys";
 import { HistoryPage } from "./pages/history";
 import { PlaceholderPage } from "./pages/placeholder";
 import { SessionsPage } from "./pages/sessions";
+import { MyProfilePage } from "./profile/my-profile-page";
+import { AdminUserRoute } from "./profile/routes";
 
 /** A page of the signed-in app. */
 export interface AppRoute {
@@ -24,12 +26,13 @@ export const HOME = "profile";
 // Phase 2 replaces the placeholders with the pages built on valara-users/client. Large pages that
 // only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
 export const ROUTES: AppRoute[] = [
-  { path: "profile", title: "My profile", nav: "My profile", Page: PlaceholderPage },
+  { path: "profile", title: "My profile", nav: "My profile", Page: MyProfilePage },
   { path: "history", title: "History", nav: "History", Page: HistoryPage },
   { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: SessionsPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: UsersRoute },
   { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  { path: "users/:id", title: "User", adminOnly: true, Page: AdminUserRoute },
   // Not an admin (no navigation entry, and the admin entries above are skipped for them): the same
   // page, whose list the API refuses (403), so the person is told they may not rather than "not found".
   { path: "users", title: "Users", Page: UsersRoute },

@@ -3,5 +3,7 @@ import "./ui.css";
 
 export { Alert, type AlertProps } from "./alert";
 export { Button, type ButtonProps } from "./button";
+export { CheckboxField, SelectField } from "./choice";
+export { ConfirmDialog } from "./dialog";
 export { Field, FieldGroup } from "./field";
 export { PAGE_TITLE_ID, Page, Section, Stack } from "./layout";

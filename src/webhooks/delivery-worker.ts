@@ -1,0 +1,139 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { WebhookConfig } from "../config.js";
+import type { Database } from "../db/database.js";
+import { type ClaimedDelivery, claimDue, loadClaimed, releaseLeases } from "./delivery.repository.js";
+import { recordOutcome, sendDelivery } from "./delivery-attempt.js";
+import { newId } from "./webhook-events.js";
+import type { WebhookSender } from "./webhook-http.js";
+import type { WebhookMetrics } from "./webhook-metrics.js";
+
+// A lease outlives the attempt's timeout by this much (the outcome's write included); a worker
+// killed mid-delivery delays that delivery by at most the lease.
+const LEASE_MARGIN_MS = 5_000;
+
+export interface WorkerDependencies {
+  database: Database;
+  config: WebhookConfig;
+  sender: WebhookSender;
+  metrics: WebhookMetrics;
+  logger: FastifyBaseLogger;
+}
+
+/**
+ * This instance's delivery workers: claim due deliveries with a lease, send each, record the
+ * outcome. At most `concurrency` in flight here; at most `endpointConcurrency` per endpoint
+ * (across instances, as far as the leases in the database show). Every database statement is
+ * background work (QueryCounter.inBackground).
+ */
+export class DeliveryWorkers {
+  readonly owner = newId("wrk");
+  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly perEndpoint = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private again = false;
+  private stopping = false;
+
+  constructor(private readonly deps: WorkerDependencies) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.deps.config.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for due deliveries now (after the relay made some, or one finished). */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = this.deps.database.queries
+      .inBackground(() => this.poll())
+      .catch((error) => this.deps.logger.warn({ err: error }, "webhook delivery poll failed; will retry"))
+      .finally(() => {
+        this.polling = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async poll(): Promise<void> {
+    const { config, database } = this.deps;
+    for (;;) {
+      const free = config.concurrency - this.inFlight.size;
+      if (free <= 0 || this.stopping) return;
+      // One statement takes at most one endpoint's cap (its lease count is read once per
+      // statement), so that nothing claimed has to be given back; the loop claims the rest.
+      const limit = Math.min(free, config.endpointConcurrency);
+      const now = Date.now();
+      const leaseUntil = new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString();
+      const count = await claimDue(database, {
+        owner: this.owner,
+        now: new Date(now).toISOString(),
+        leaseUntil,
+        limit,
+        endpointCap: config.endpointConcurrency,
+      });
+      if (count === 0) return;
+      const claimed = await loadClaimed(database, this.owner, leaseUntil);
+      const over: string[] = [];
+      for (const delivery of claimed) {
+        const busy = this.perEndpoint.get(delivery.endpoint_id) ?? 0;
+        if (busy >= config.endpointConcurrency || this.stopping) over.push(delivery.id);
+        else this.run(delivery);
+      }
+      await releaseLeases(database, over, this.owner);
+      if (over.length > 0 || count < limit) return;
+    }
+  }
+
+  private run(delivery: ClaimedDelivery): void {
+    const { database, sender, metrics, logger, config } = this.deps;
+    const controller = new AbortController();
+    this.perEndpoint.set(delivery.endpoint_id, (this.perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
+    const done = database.queries
+      .inBackground(async () => {
+        const result = await sendDelivery(sender, delivery, controller.signal);
+        if (controller.signal.aborted) {
+          // Stopped mid-attempt: not counted; the lease is given back for another worker.
+          metrics.attempts.inc({ result: "aborted" });
+          await releaseLeases(database, [delivery.id], this.owner);
+          return;
+        }
+        await recordOutcome(
+          { database, metrics, logger, schedule: config.retryScheduleSeconds, owner: this.owner },
+          delivery,
+          result,
+        );
+      })
+      .catch((error) => logger.warn({ err: error, deliveryId: delivery.id }, "recording a webhook delivery failed"))
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
+        if (left > 0) this.perEndpoint.set(delivery.endpoint_id, left);
+        else this.perEndpoint.delete(delivery.endpoint_id);
+        this.wake();
+      });
+    this.inFlight.set(delivery.id, { controller, done });
+  }
+
+  /**
+   * Stops claiming; lets deliveries in flight finish for up to `graceMs`, then aborts the rest,
+   * whose leases are given back (not left to expire). Resolves once nothing is in flight.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.polling;
+    const all = () => Promise.all([...this.inFlight.values()].map((entry) => entry.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const entry of this.inFlight.values()) entry.controller.abort();
+    await all();
+  }
+}

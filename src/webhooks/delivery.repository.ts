@@ -1,0 +1,170 @@
+import { type AtOnceWrite, NOT_NOW } from "../db/at-once-write.js";
+import type { Database, Db } from "../db/database.js";
+import type { Statement } from "../db/raw-sql.js";
+import { RequestBudget } from "../http/request-budget.js";
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempts: number;
+  data: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+}
+
+const PENDING = `('pending', 'failed')`;
+
+/**
+ * Runs one writing statement of background work (`?` placeholders) at once when the database can
+ * (SQLite: inside this turn's group commit, beside the requests' writes, instead of a commit of its
+ * own; PostgreSQL: one autocommit statement), else in a transaction of its own.
+ */
+async function writeOne<R>(database: Database, statement: Statement): Promise<R[]> {
+  const budget = new RequestBudget(Date.now() + BACKGROUND_BUDGET_MS);
+  const write: AtOnceWrite<R[]> = {
+    runSteps: (sql) => sql.rows<R>(statement.sql, statement.params),
+    asOneStatement: () => statement,
+    fromRows: (rows) => rows as R[],
+  };
+  const done = await database.writeNow(budget, write);
+  if (done !== NOT_NOW) return done;
+  return database.runInTransaction(budget, (trx) =>
+    database.inTransaction(trx).rows<R>(statement.sql, statement.params),
+  );
+}
+const BACKGROUND_BUDGET_MS = 10_000;
+
+/**
+ * Leases up to `limit` due deliveries to `owner` until `leaseUntil`, in one statement. A delivery
+ * waits while an earlier event of the same user is not final for the same endpoint (per-user
+ * order), and while its endpoint has `endpointCap` deliveries leased. PostgreSQL skips rows other
+ * instances are claiming at this moment (Database.skipLocked). An expired lease (a worker killed
+ * mid-delivery) is due again. Partial indexes keep both checks to the deliveries not yet final.
+ */
+export async function claimDue(
+  database: Database,
+  {
+    owner,
+    now,
+    leaseUntil,
+    limit,
+    endpointCap,
+  }: {
+    owner: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    endpointCap: number;
+  },
+): Promise<number> {
+  const rows = await writeOne<{ id: string }>(database, {
+    sql: `update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ?
+    where "id" in (
+      select "d"."id" from "webhook_delivery" "d"
+      join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id"
+      where "d"."status" in ${PENDING} and "d"."next_attempt_at" <= ? and "e"."enabled" = 1
+        and ("d"."locked_until" is null or "d"."locked_until" <= ?)
+        and not exists (
+          select 1 from "webhook_delivery" "p"
+          where "p"."endpoint_id" = "d"."endpoint_id" and "p"."user_id" = "d"."user_id"
+            and "p"."position" < "d"."position" and "p"."status" in ${PENDING})
+        and (select count(*) from "webhook_delivery" "f"
+             where "f"."endpoint_id" = "d"."endpoint_id" and "f"."status" in ${PENDING}
+               and "f"."locked_until" > ?) < ?
+      order by "d"."next_attempt_at"
+      limit ?
+      ${database.skipLocked("d")}
+    )
+    returning "id"`,
+    params: [leaseUntil, owner, now, now, now, endpointCap, limit],
+  });
+  return rows.length;
+}
+
+const CLAIMED_COLUMNS =
+  '"d"."id", "d"."endpoint_id", "d"."event_id", "d"."event_type", "d"."attempts", "ev"."data", "e"."url", ' +
+  '"e"."secret", "e"."previous_secret", "e"."previous_secret_expires_at", "e"."failing_since"';
+
+/** The deliveries leased to `owner` until `leaseUntil` (one claim's), with their event and endpoint. */
+export function loadClaimed(database: Database, owner: string, leaseUntil: string): Promise<ClaimedDelivery[]> {
+  return database.reads.rows<ClaimedDelivery>(
+    `select ${CLAIMED_COLUMNS} from "webhook_delivery" "d" ` +
+      'join "webhook_event" "ev" on "ev"."id" = "d"."event_id" ' +
+      'join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id" ' +
+      'where "d"."lease_owner" = ? and "d"."locked_until" = ?',
+    [owner, leaseUntil],
+  );
+}
+
+/** Gives a lease back untouched (shutdown, or over the endpoint's cap): due again at once. */
+export async function releaseLeases(database: Database, ids: string[], owner: string): Promise<void> {
+  for (const id of ids) {
+    await writeOne(database, {
+      sql: 'update "webhook_delivery" set "locked_until" = null, "lease_owner" = null where "id" = ? and "lease_owner" = ?',
+      params: [id, owner],
+    });
+  }
+}
+
+/** The outcome of one attempt, if `owner` still holds the lease. */
+export async function recordAttempt(
+  database: Database,
+  id: string,
+  owner: string,
+  outcome: {
+    status: "succeeded" | "failed" | "dead";
+    attempts: number;
+    nextAttemptAt: string;
+    lastStatus: number | null;
+    lastError: string | null;
+    durationMs: number;
+    now: string;
+  },
+): Promise<void> {
+  await writeOne(database, {
+    sql:
+      'update "webhook_delivery" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "last_status" = ?, ' +
+      '"last_error" = ?, "last_duration_ms" = ?, "locked_until" = null, "lease_owner" = null, "updated_at" = ? ' +
+      'where "id" = ? and "lease_owner" = ?',
+    params: [
+      outcome.status,
+      outcome.attempts,
+      outcome.nextAttemptAt,
+      outcome.lastStatus,
+      outcome.lastError,
+      outcome.durationMs,
+      outcome.now,
+      id,
+      owner,
+    ],
+  });
+}
+
+/** Deliveries not final, and the creation time of the oldest. */
+export async function pendingSummary(db: Db): Promise<{ depth: number; oldest: string | null }> {
+  const row = await db
+    .selectFrom("webhook_delivery")
+    .select((eb) => [eb.fn.countAll<string | number>().as("depth"), eb.fn.min("created_at").as("oldest")])
+    .where("status", "in", ["pending", "failed"])
+    .executeTakeFirst();
+  return { depth: Number(row?.depth ?? 0), oldest: (row?.oldest as string | null | undefined) ?? null };
+}
+
+/** Deletes up to `batch` deliveries and events created before `cutoff`; how many went. */
+export async function deleteOlderThan(db: Db, cutoff: string, batch: number): Promise<number> {
+  const deliveries = await db
+    .deleteFrom("webhook_delivery")
+    .where("id", "in", db.selectFrom("webhook_delivery").select("id").where("created_at", "<", cutoff).limit(batch))
+    .executeTakeFirst();
+  const events = await db
+    .deleteFrom("webhook_event")
+    .where("id", "in", db.selectFrom("webhook_event").select("id").where("created_at", "<", cutoff).limit(batch))
+    .executeTakeFirst();
+  return Number(deliveries.numDeletedRows) + Number(events.numDeletedRows);
+}
