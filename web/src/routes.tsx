@@ -1,8 +1,7 @@
 import type { ComponentType } from "react";
-import { UsersRoute } from "./pages/admin-pages";
+import { UsersRoute, WebhooksRoute } from "./pages/admin-pages";
 import { ApiKeysPage } from "./pages/api-keys";
 import { HistoryPage } from "./pages/history";
-import { PlaceholderPage } from "./pages/placeholder";
 import { SessionsPage } from "./pages/sessions";
 import { MyProfilePage } from "./profile/my-profile-page";
 import { AdminUserRoute } from "./profile/routes";
@@ -31,9 +30,10 @@ export const ROUTES: AppRoute[] = [
   { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
   { path: "sessions", title: "Sessions", nav: "Sessions", Page: SessionsPage },
   { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: UsersRoute },
-  { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: WebhooksRoute },
   { path: "users/:id", title: "User", adminOnly: true, Page: AdminUserRoute },
   // Not an admin (no navigation entry, and the admin entries above are skipped for them): the same
-  // page, whose list the API refuses (403), so the person is told they may not rather than "not found".
+  // pages, whose lists the API refuses (403), so the person is told they may not, not "not found".
   { path: "users", title: "Users", Page: UsersRoute },
+  { path: "webhooks", title: "Webhooks", Page: WebhooksRoute },
 ];

@@ -14,3 +14,13 @@ export function UsersRoute(props: PageProps) {
     </LazyBoundary>
   );
 }
+
+const LazyWebhooks = lazy(async () => ({ default: (await import("./webhooks")).WebhooksPage }));
+
+export function WebhooksRoute(props: PageProps) {
+  return (
+    <LazyBoundary title={props.title}>
+      <LazyWebhooks {...props} />
+    </LazyBoundary>
+  );
+}
