@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Page, Section, Stack } from "../ui";
+import { Alert, Button, Page, Section, Stack } from "../ui";
 import { SecretOnce } from "./kit/secret-once";
 import { usePaged } from "./kit/use-paged";
 import { valara } from "./kit/valara";
@@ -58,9 +58,9 @@ export function WebhooksPage({ title }: { title: string }) {
           ) : null}
           {endpoints.hasMore ? (
             <p>
-              <button type="button" className="ui-button ui-button--secondary" onClick={endpoints.loadMore}>
+              <Button onClick={endpoints.loadMore} busy={endpoints.loadingMore}>
                 Load more endpoints
-              </button>
+              </Button>
             </p>
           ) : null}
         </Stack>
