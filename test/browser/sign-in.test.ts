@@ -178,7 +178,12 @@ describe("signing in and out", () => {
 
   it("does not show admin pages to a person who is not an admin", async () => {
     const person = await createPerson(dashboard);
-    await signIn(page, person, "/app/users");
+    await signIn(page, person, "/app/users/some-id");
     await page.getByRole("heading", { name: "Page not found", level: 1 }).waitFor();
+    // The lists say why instead (users.test.ts, webhooks.test.ts): the API refuses them (403).
+    await page.goto("/app/users");
+    await page.getByText("You may not see the user list").waitFor();
+    await page.goto("/app/webhooks");
+    await page.getByText("You may not see the webhooks").waitFor();
   });
 });

@@ -1,5 +1,8 @@
 import type { ComponentType } from "react";
-import { PlaceholderPage } from "./pages/placeholder";
+import { UsersRoute, WebhooksRoute } from "./pages/admin-pages";
+import { ApiKeysPage } from "./pages/api-keys";
+import { HistoryPage } from "./pages/history";
+import { SessionsPage } from "./pages/sessions";
 import { MyProfilePage } from "./profile/my-profile-page";
 import { AdminUserRoute } from "./profile/routes";
 
@@ -23,10 +26,14 @@ export const HOME = "profile";
 // only some people open (admins) are best imported lazily (React.lazy) to keep the first visit small.
 export const ROUTES: AppRoute[] = [
   { path: "profile", title: "My profile", nav: "My profile", Page: MyProfilePage },
-  { path: "history", title: "History", nav: "History", Page: PlaceholderPage },
-  { path: "api-keys", title: "API keys", nav: "API keys", Page: PlaceholderPage },
-  { path: "sessions", title: "Sessions", nav: "Sessions", Page: PlaceholderPage },
-  { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: PlaceholderPage },
-  { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: PlaceholderPage },
+  { path: "history", title: "History", nav: "History", Page: HistoryPage },
+  { path: "api-keys", title: "API keys", nav: "API keys", Page: ApiKeysPage },
+  { path: "sessions", title: "Sessions", nav: "Sessions", Page: SessionsPage },
+  { path: "users", title: "Users", nav: "Users", adminOnly: true, Page: UsersRoute },
+  { path: "webhooks", title: "Webhooks", nav: "Webhooks", adminOnly: true, Page: WebhooksRoute },
   { path: "users/:id", title: "User", adminOnly: true, Page: AdminUserRoute },
+  // Not an admin (no navigation entry, and the admin entries above are skipped for them): the same
+  // pages, whose lists the API refuses (403), so the person is told they may not, not "not found".
+  { path: "users", title: "Users", Page: UsersRoute },
+  { path: "webhooks", title: "Webhooks", Page: WebhooksRoute },
 ];
