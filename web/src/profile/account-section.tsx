@@ -4,8 +4,8 @@ import { metaOf, type User, ValaraError } from "valara-users/client";
 import { useNavigationGuard } from "../router";
 import { useSession } from "../session";
 import { Button, CheckboxField, ConfirmDialog, Field, SelectField } from "../ui";
+import { valara } from "../valara";
 import { ACCOUNT_LABELS, type Account, type AccountStatus, accountOf, accountPatch, risks } from "./account-model";
-import { valara } from "./api";
 import { failureMessage, isUnreachable, type SaveState, useIdempotencyKey } from "./save-state";
 import { SaveStatus } from "./save-status";
 

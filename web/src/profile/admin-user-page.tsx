@@ -3,8 +3,8 @@ import { type User, ValaraError } from "valara-users/client";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { Alert, Button, Page, Section } from "../ui";
+import { valara } from "../valara";
 import { AccountSection } from "./account-section";
-import { valara } from "./api";
 import { ProfileForm } from "./profile-form";
 
 type Loaded =

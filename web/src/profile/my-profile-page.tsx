@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { type User, ValaraError } from "valara-users/client";
 import { useSession } from "../session";
 import { Alert, Button, Page, Section } from "../ui";
-import { valara } from "./api";
+import { valara } from "../valara";
 import { ProfileForm } from "./profile-form";
 
 type Loaded = { kind: "loading" } | { kind: "failed"; message: string } | { kind: "ready"; user: User };

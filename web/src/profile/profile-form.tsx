@@ -4,7 +4,7 @@ import { metaOf, PROFILE_FIELD_GROUPS, PROFILE_FIELDS, type User, ValaraError } 
 import { useNavigationGuard } from "../router";
 import { useSession } from "../session";
 import { Button, FieldGroup } from "../ui";
-import { valara } from "./api";
+import { valara } from "../valara";
 import { ConflictView } from "./conflict-view";
 import { ProfileInput } from "./profile-input";
 import {

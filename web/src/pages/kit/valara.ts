@@ -1,12 +1,8 @@
 import { useCallback } from "react";
-import { ValaraClient, ValaraError, ValaraNetworkError, ValaraTimeoutError } from "valara-users/client";
+import { ValaraError, ValaraNetworkError, ValaraTimeoutError } from "valara-users/client";
 import { useSession } from "../../session";
 
-/**
- * The typed client on this page's origin. It holds no credential: the browser sends Better Auth's
- * HttpOnly session cookie by itself (same origin), and sets Origin on writes.
- */
-export const valara = new ValaraClient({ baseUrl: window.location.origin });
+export { valara } from "../../valara";
 
 /** A failure of the API in words, for a person; the request id is kept so support can find it. */
 export function failureText(error: unknown, doing: string): string {
