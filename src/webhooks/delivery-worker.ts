@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { type ClaimedDelivery, claimDue, loadClaimed, releaseLeases } from "./delivery.repository.js";
+import { anyDue, type ClaimedDelivery, claimDue, loadClaimed, releaseLeases } from "./delivery.repository.js";
 import { recordOutcome, sendDelivery } from "./delivery-attempt.js";
 import { newId } from "./webhook-events.js";
 import type { WebhookSender } from "./webhook-http.js";
@@ -71,6 +71,7 @@ export class DeliveryWorkers {
       const limit = Math.min(free, config.endpointConcurrency);
       const now = Date.now();
       const leaseUntil = new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString();
+      if (!(await anyDue(database, new Date(now).toISOString()))) return;
       const count = await claimDue(database, {
         owner: this.owner,
         now: new Date(now).toISOString(),

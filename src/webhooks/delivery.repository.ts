@@ -41,6 +41,20 @@ async function writeOne<R>(database: Database, statement: Statement): Promise<R[
 const BACKGROUND_BUDGET_MS = 10_000;
 
 /**
+ * Whether any delivery may be due, read on committed data without a write. The claim is a write
+ * (and on SQLite takes the database's one write lock); an idle poll that claimed nothing held it
+ * all the same, every poll, in the way of other writers with short busy timeouts.
+ */
+export async function anyDue(database: Database, now: string): Promise<boolean> {
+  const rows = await database.reads.rows(
+    `select 1 as "due" from "webhook_delivery" where "status" in ${PENDING} and "next_attempt_at" <= ? ` +
+      'and ("locked_until" is null or "locked_until" <= ?) limit 1',
+    [now, now],
+  );
+  return rows.length > 0;
+}
+
+/**
  * Leases up to `limit` due deliveries to `owner` until `leaseUntil`, in one statement. A delivery
  * waits while an earlier event of the same user is not final for the same endpoint (per-user
  * order), and while its endpoint has `endpointCap` deliveries leased. PostgreSQL skips rows other

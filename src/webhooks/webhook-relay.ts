@@ -144,19 +144,32 @@ async function runAwaiting(steps: Steps, sql: RawSql): Promise<number> {
   }
 }
 
+async function hasUnrelayed(database: Database): Promise<boolean> {
+  const rows = await database.reads.rows<{ pending: unknown }>(
+    'select 1 as "pending" from "user_history" where "relayed" = 0 ' +
+      'union all select 1 from "user" where "webhook_relayed" = 0 limit 1',
+    [],
+  );
+  return rows.length > 0;
+}
+
 /**
  * One relay step (see relaySteps); how many events it made (0: nothing to do, or another
  * instance is the sequencer now). Its statements are background work.
  */
 export function relayOnce(database: Database): Promise<number> {
   const now = new Date().toISOString();
-  return database.queries.inBackground(() =>
-    database.runSequenced(
+  return database.queries.inBackground(async () => {
+    // Read first, on committed data: a step is a write (on SQLite it takes the one write lock),
+    // and an idle server's relay must not take it every poll for nothing. A row that commits
+    // after this look is found by the next one.
+    if (!(await hasUnrelayed(database))) return 0;
+    return database.runSequenced(
       new RequestBudget(Date.now() + RELAY_BUDGET_MS),
       { steps: (sql) => runNow(relaySteps(now), sql), transaction: (sql) => runAwaiting(relaySteps(now), sql) },
       0,
-    ),
-  );
+    );
+  });
 }
 
 /** A delivery of `event` to one endpoint, due now. */
