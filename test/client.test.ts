@@ -11,19 +11,11 @@ import {
 } from "../client/index.js";
 import { createUser } from "../src/cli/users.commands.js";
 import { MemoryRateLimitStore } from "../src/rate-limit/memory-store.js";
+import { freePort } from "./support/free-port.js";
 import { makeUser, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
 
 // The typed client against the real server over real HTTP (CONTRACT §11): every method, paging,
 // retries with one idempotency key, errors, aborts.
-
-/** A loopback port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * A real app listening on a loopback port, configured with that port (PORT), so that its own

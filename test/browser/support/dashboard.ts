@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createUser } from "../../../src/cli/users.commands.js";
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/logger.js";
 import { openServices, type Services } from "../../../src/services.js";
+import { freePort } from "../../support/free-port.js";
 import { type ServerProcess, startServerProcess } from "../../support/server-process.js";
 
 /** A real server process (as `npm start` runs it) on a fresh SQLite file, serving the built page. */
@@ -27,20 +27,6 @@ export interface Person {
   email: string;
   name: string;
   password: string;
-}
-
-/** A port free right now: the server must know its own port to know its own origin. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** Builds the page first when dist/app is missing or older than web/ (scripts/ensure-web-build.mjs). */
