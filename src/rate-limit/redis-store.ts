@@ -45,8 +45,17 @@ return {admitted, count, now, (tonumber(freeing) or now) + window}
  * Client settings for a limiter that must never hold a request up: no offline queue (while
  * disconnected a command fails at once instead of waiting), no command retries, a short command
  * timeout, and reconnection forever with a capped back-off so that limits resume by themselves.
+ * No commands on connecting (no ready check's INFO, no RESP3 HELLO, no CLIENT SETINFO): the
+ * command timeout applies to them too, and a start-up that kept the event loop busy for half a
+ * second (loading modules, migrating on a loaded machine) made them time out, so ioredis dropped
+ * a healthy connection and the first requests ran without limits. RESP2 is all the script needs;
+ * a Redis still loading its data answers LOADING, which fails open like any other error. (A
+ * password in REDIS_URL still sends AUTH on connecting.)
  */
 export const REDIS_CLIENT_OPTIONS: RedisOptions = {
+  enableReadyCheck: false,
+  protocol: 2,
+  disableClientInfo: true,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
   commandTimeout: 500,
@@ -142,19 +151,21 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#logger.info({}, "rate limits are back on: Redis is reachable again");
   }
 
+  /**
+   * Resolves once connected, or after `timeoutMs` (then requests are served without limits until
+   * the client connects). A failed attempt does not end the wait: the client retries within it.
+   */
   async ready(timeoutMs: number): Promise<void> {
     if (this.client.status === "ready") return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.client.off("ready", done);
-        this.client.off("error", done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
       timer.unref();
       this.client.once("ready", done);
-      this.client.once("error", done);
     });
   }
 
