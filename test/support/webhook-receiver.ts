@@ -35,7 +35,10 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {
         if (Date.now() > deadline) {
-          throw new Error(`timed out waiting for ${what}; got ${received.map((r) => r.body.event_type).join(", ")}`);
+          const counts = new Map<string, number>();
+          for (const r of received) counts.set(r.body.event_type, (counts.get(r.body.event_type) ?? 0) + 1);
+          const got = [...counts].map(([type, n]) => `${n} × ${type}`).join(", ") || "nothing";
+          throw new Error(`timed out waiting for ${what}; got ${received.length} requests: ${got}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
