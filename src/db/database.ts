@@ -52,6 +52,12 @@ export interface SqlDialect {
    * nothing on SQLite, where the claiming statement holds the one write lock.
    */
   skipLocked(alias: string): string;
+  /**
+   * After a table (and its alias) in FROM: read it through `index`. SQLite's planner has no
+   * statistics on a database nobody ran ANALYZE on, and picked the wrong index of several partial
+   * ones (`indexed by`); nothing on PostgreSQL, whose autovacuum keeps statistics.
+   */
+  indexedBy(index: string): string;
 }
 
 /**

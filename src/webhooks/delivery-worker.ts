@@ -1,7 +1,13 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { anyDue, type ClaimedDelivery, claimDue, loadClaimed, releaseLeases } from "./delivery.repository.js";
+import {
+  type ClaimedDelivery,
+  claimDue,
+  endpointsWithRoom,
+  loadClaimed,
+  releaseLeases,
+} from "./delivery.repository.js";
 import { recordOutcome, sendDelivery } from "./delivery-attempt.js";
 import { newId } from "./webhook-events.js";
 import type { WebhookSender } from "./webhook-http.js";
@@ -64,31 +70,33 @@ export class DeliveryWorkers {
   private async poll(): Promise<void> {
     const { config, database } = this.deps;
     for (;;) {
-      const free = config.concurrency - this.inFlight.size;
-      if (free <= 0 || this.stopping) return;
-      // One statement takes at most one endpoint's cap (its lease count is read once per
-      // statement), so that nothing claimed has to be given back; the loop claims the rest.
-      const limit = Math.min(free, config.endpointConcurrency);
+      if (this.stopping || this.inFlight.size >= config.concurrency) return;
       const now = Date.now();
+      const nowIso = new Date(now).toISOString();
       const leaseUntil = new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString();
-      if (!(await anyDue(database, new Date(now).toISOString()))) return;
-      const count = await claimDue(database, {
-        owner: this.owner,
-        now: new Date(now).toISOString(),
-        leaseUntil,
-        limit,
-        endpointCap: config.endpointConcurrency,
-      });
-      if (count === 0) return;
-      const claimed = await loadClaimed(database, this.owner, leaseUntil);
-      const over: string[] = [];
-      for (const delivery of claimed) {
-        const busy = this.perEndpoint.get(delivery.endpoint_id) ?? 0;
-        if (busy >= config.endpointConcurrency || this.stopping) over.push(delivery.id);
-        else this.run(delivery);
+      const open = await endpointsWithRoom(database, nowIso, config.endpointConcurrency);
+      let claimedAny = false;
+      for (const endpoint of open) {
+        const free = config.concurrency - this.inFlight.size;
+        // This instance's own count too: its leases may not be committed yet when it looks.
+        const room = Math.min(endpoint.room, config.endpointConcurrency - (this.perEndpoint.get(endpoint.id) ?? 0));
+        const limit = Math.min(free, room);
+        if (limit <= 0 || this.stopping) continue;
+        const ids = await claimDue(database, {
+          owner: this.owner,
+          endpointId: endpoint.id,
+          now: nowIso,
+          leaseUntil,
+          limit,
+          endpointCap: config.endpointConcurrency,
+        });
+        if (ids.length === 0) continue;
+        claimedAny = true;
+        const claimed = await loadClaimed(database, this.owner, ids);
+        if (this.stopping) await releaseLeases(database, ids, this.owner);
+        else for (const delivery of claimed) this.run(delivery);
       }
-      await releaseLeases(database, over, this.owner);
-      if (over.length > 0 || count < limit) return;
+      if (!claimedAny) return;
     }
   }
 

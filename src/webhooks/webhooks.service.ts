@@ -180,7 +180,7 @@ export async function sendTest(deps: WebhookDeps, id: string) {
     // Leased to this request from the start, so no worker sends it meanwhile.
     [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
   );
-  const [claimed] = await loadClaimed(deps.database, owner, leaseUntil);
+  const [claimed] = await loadClaimed(deps.database, owner, [delivery.id]);
   if (!claimed) throw new AppError("webhook_endpoint_not_found");
   const result = await sendDelivery(deps.sender, claimed);
   await recordOutcome({ ...deps, schedule: deps.config.retryScheduleSeconds, owner }, claimed, result, { final: true });
