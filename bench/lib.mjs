@@ -215,6 +215,17 @@ export class ChildServer {
   }
 }
 
+/** CPU time a process has used so far (user + system), in ms, from /proc/<pid>/stat; 0 once it is gone. */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) * 10; // utime, stime in ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
 // CPU accounting from /proc, in clock ticks (USER_HZ = 100 on Linux).
 function cpuSnapshot(pid) {
   const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);

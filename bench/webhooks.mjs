@@ -1,8 +1,12 @@
 // npm run bench:webhooks: PATCH throughput with webhooks on (one endpoint subscribed to every
-// event, a receiver in this process on loopback) against webhooks off, rounds alternating A B A B
-// so that drift hits both alike; statements per PATCH from /metrics (the relay's and the workers'
-// statements are counted apart); delivery latency, commit (the change's `changed_at`) to the
-// receiver, p50/p99 under that load; and the events per second the one instance delivered.
+// event, a receiver in a process of its own on loopback) against webhooks off, rounds alternating
+// A B A B so that drift hits both alike; statements per PATCH from /metrics (the relay's and the
+// workers' statements are counted apart); delivery latency, commit (the change's `changed_at`) to
+// the receiver, p50/p99 under that load; the events per second the one instance delivered; and
+// CPU: the server's per PATCH (with webhooks on, from the load's start to the last delivery, so
+// each PATCH's delivery included) and the receiver's per event, from /proc.
+//
+// BENCH_NO_ENDPOINT=1: webhooks on but no endpoint (the relay's cost alone).
 //
 //   BENCH_ROUNDS=3 BENCH_DURATION=10 BENCH_CONNECTIONS=10 BENCH_USERS=20 BENCH_WARMUP=2
 //   --postgres (or BENCH_PG=1): on PostgreSQL instead of SQLite.
@@ -24,6 +28,7 @@ import {
   median,
   nextValue,
   percentile,
+  processCpuMs,
   RESULTS_DIR,
   round1,
   round2,
@@ -83,6 +88,7 @@ async function startReceiver() {
     stats: async () => (await http(`${base}/stats`)).json,
     reset: () => http(`${base}/reset`, { method: "POST" }),
     close: () => child.kill(),
+    pid: child.pid,
   };
 }
 
@@ -151,11 +157,13 @@ async function main() {
         const on = target.label === "webhooks-on";
         if (on) await receiver.reset();
         const before = await dbQueriesTotal(target.base);
+        const cpuBefore = { server: processCpuMs(target.server.pid), receiver: processCpuMs(receiver.pid) };
         const loadStart = Date.now();
         const result = await patchLoad(target.base, target.users, options.duration);
         const loadEnd = Date.now();
         const statements = (await dbQueriesTotal(target.base)) - before; // /metrics reads run none
         const row = { round, ...result, statements_per_patch: round3(statements / result.requests) };
+        if (!on) row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
         if (on) {
           // The backlog, if any, drains: every PATCH delivered.
           const deadline = Date.now() + 120_000;
@@ -164,6 +172,9 @@ async function main() {
             await sleep(100);
             stats = await receiver.stats();
           }
+          // CPU from the load's start until the last delivery: each PATCH's own and its delivery's.
+          row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
+          row.receiver_cpu_ms_per_event = round3((processCpuMs(receiver.pid) - cpuBefore.receiver) / stats.received);
           const sorted = Float64Array.from(stats.latencies).sort();
           const spanS = (stats.lastAt - loadStart) / 1000;
           Object.assign(row, {
@@ -189,11 +200,13 @@ async function main() {
       {
         req_per_s_median: median(rows.map((row) => row.req_per_s)),
         statements_per_patch_median: median(rows.map((row) => row.statements_per_patch)),
+        server_cpu_ms_per_patch_median: median(rows.map((row) => row.server_cpu_ms_per_patch)),
         ...(label === "webhooks-on"
           ? {
               delivery_p50_ms_median: median(rows.map((row) => row.delivery_p50_ms)),
               delivery_p99_ms_median: median(rows.map((row) => row.delivery_p99_ms)),
               delivered_per_s_median: median(rows.map((row) => row.delivered_per_s)),
+              receiver_cpu_ms_per_event_median: median(rows.map((row) => row.receiver_cpu_ms_per_event)),
             }
           : {}),
       },

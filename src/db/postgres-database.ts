@@ -124,6 +124,10 @@ export function openPostgresDatabase(url: string, options: DatabaseOptions = {})
         }>`select pg_try_advisory_xact_lock(hashtext(${SEQUENCER_LOCK})) as "taken"`.execute(trx);
         return rows[0]?.taken === true ? work.transaction(kyselyPgRawSql(trx)) : skipped;
       }),
+    refreshStatistics: async (table) => {
+      queries.record();
+      await pool.query(`analyze "${table}"`);
+    },
     dataDir: resolve("data"),
     withMigrationLock: (work) => withPgAdvisoryLock(url, MIGRATION_LOCK, work),
     close: () => db.destroy(),

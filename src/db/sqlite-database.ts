@@ -159,6 +159,7 @@ export function openSqliteDatabase(url: string, options: DatabaseOptions = {}): 
       return writeGate.runExclusive(() => attemptTransaction(db, budget, () => work.transaction(inTransaction)));
     },
     group,
+    refreshStatistics: async () => {},
     dataDir,
     withMigrationLock: (work) => withSqliteWriteLock(db, work),
     close: async () => {

@@ -3,6 +3,7 @@ import fp from "fastify-plugin";
 import type { Services } from "../services.js";
 import { type Resolver, systemResolver } from "./address-guard.js";
 import { deleteOlderThan, pendingSummary } from "./delivery.repository.js";
+import { DeliveryStatistics } from "./delivery-statistics.js";
 import { DeliveryWorkers } from "./delivery-worker.js";
 import { WebhookSender } from "./webhook-http.js";
 import { WebhookMetrics } from "./webhook-metrics.js";
@@ -74,6 +75,9 @@ export const webhooksPlugin = fp(
     };
     await app.register(webhooksRoutes, { deps });
 
+    const statistics = new DeliveryStatistics(services.database, (error) =>
+      app.log.warn({ err: error }, "refreshing the deliveries' planner statistics failed; will retry"),
+    );
     let relayTimer: NodeJS.Timeout | undefined;
     let sweepTimer: NodeJS.Timeout | undefined;
     let relaying: Promise<void> | undefined;
@@ -93,6 +97,7 @@ export const webhooksPlugin = fp(
           made = await relayOnce(services.database)
         ) {
           metrics.relayed.inc(made);
+          statistics.relayed(made);
           workers?.wake();
         }
       })()
@@ -117,6 +122,7 @@ export const webhooksPlugin = fp(
       clearInterval(sweepTimer);
       await relaying;
       await workers?.stop(graceMs);
+      await statistics.settled();
     });
     if (config.enabled) {
       // A write that was answered has committed: the relay looks at once (within NUDGE_MS, once

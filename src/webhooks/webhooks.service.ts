@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { Database } from "../db/database.js";
+import { retryWhileBusy } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { decodeCursor, encodeCursor } from "../http/cursor.js";
+import { RequestBudget } from "../http/request-budget.js";
 import type { Resolver } from "./address-guard.js";
 import { loadClaimed } from "./delivery.repository.js";
 import { recordOutcome, sendDelivery } from "./delivery-attempt.js";
@@ -60,6 +62,13 @@ export function toEndpointObject(row: EndpointRow) {
   };
 }
 
+// SQLite: another instance on the same file (its relay, its workers) may hold the write lock
+// longer than the server's 5 ms busy wait; an admin's write then waits for it, asynchronously,
+// as the PATCH path does, instead of answering 503.
+const ADMIN_WRITE_BUDGET_MS = 5_000;
+const whenWritable = <T>(write: () => Promise<T>): Promise<T> =>
+  retryWhileBusy(new RequestBudget(Date.now() + ADMIN_WRITE_BUDGET_MS), write);
+
 export const catalog = () => ({ data: EVENT_CATALOG.map(({ type, description }) => ({ type, description })) });
 
 async function endpointOr404(deps: WebhookDeps, id: string): Promise<EndpointRow> {
@@ -89,7 +98,7 @@ export async function createEndpoint(
     created_at: now,
     updated_at: now,
   };
-  await insertEndpoint(deps.database.db, row);
+  await whenWritable(() => insertEndpoint(deps.database.db, row));
   return { ...toEndpointObject(row), secret: row.secret };
 }
 
@@ -124,14 +133,15 @@ export async function changeEndpoint(
     changes.disabled_reason = body.enabled ? null : "admin";
     if (body.enabled) changes.failing_since = null;
   }
-  const row = await updateEndpoint(deps.database.db, id, changes);
+  const row = await whenWritable(() => updateEndpoint(deps.database.db, id, changes));
   if (!row) throw new AppError("webhook_endpoint_not_found");
   if (body.enabled) deps.wake();
   return toEndpointObject(row);
 }
 
 export async function removeEndpoint(deps: WebhookDeps, id: string): Promise<void> {
-  if (!(await deleteEndpoint(deps.database.db, id))) throw new AppError("webhook_endpoint_not_found");
+  if (!(await whenWritable(() => deleteEndpoint(deps.database.db, id))))
+    throw new AppError("webhook_endpoint_not_found");
 }
 
 /** A new secret, shown once; the one it replaces keeps signing for 24 hours. */
@@ -139,12 +149,14 @@ export async function rotateSecret(deps: WebhookDeps, id: string) {
   const current = await endpointOr404(deps, id);
   const now = Date.now();
   const secret = newSecret();
-  const row = await updateEndpoint(deps.database.db, id, {
-    secret,
-    previous_secret: current.secret,
-    previous_secret_expires_at: new Date(now + ROTATION_OVERLAP_MS).toISOString(),
-    updated_at: new Date(now).toISOString(),
-  });
+  const row = await whenWritable(() =>
+    updateEndpoint(deps.database.db, id, {
+      secret,
+      previous_secret: current.secret,
+      previous_secret_expires_at: new Date(now + ROTATION_OVERLAP_MS).toISOString(),
+      updated_at: new Date(now).toISOString(),
+    }),
+  );
   if (!row) throw new AppError("webhook_endpoint_not_found");
   return { ...toEndpointObject(row), secret };
 }
@@ -165,20 +177,25 @@ export async function sendTest(deps: WebhookDeps, id: string) {
   const delivery = newDelivery(id, event, null, now);
   const owner = newId("tst");
   const leaseUntil = new Date(Date.now() + deps.config.timeoutMs + 5_000).toISOString();
-  await insertEventsAndDeliveries(
-    deps.database.db,
-    [
-      {
-        id: event.id,
-        position: null,
-        type: event.type,
-        user_id: null,
-        data: JSON.stringify(event.data),
-        created_at: now,
-      },
-    ],
-    // Leased to this request from the start, so no worker sends it meanwhile.
-    [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
+  // In one transaction, so that a retry after SQLITE_BUSY starts from nothing written.
+  await whenWritable(() =>
+    deps.database.db.transaction().execute((trx) =>
+      insertEventsAndDeliveries(
+        trx,
+        [
+          {
+            id: event.id,
+            position: null,
+            type: event.type,
+            user_id: null,
+            data: JSON.stringify(event.data),
+            created_at: now,
+          },
+        ],
+        // Leased to this request from the start, so no worker sends it meanwhile.
+        [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
+      ),
+    ),
   );
   const [claimed] = await loadClaimed(deps.database, owner, [delivery.id]);
   if (!claimed) throw new AppError("webhook_endpoint_not_found");
@@ -244,7 +261,7 @@ export async function listDeliveryPage(
 export async function redeliver(deps: WebhookDeps, id: string) {
   const row = await findDelivery(deps.database.db, id);
   if (!row) throw new AppError("webhook_delivery_not_found");
-  await requeueDelivery(deps.database.db, id, new Date().toISOString());
+  await whenWritable(() => requeueDelivery(deps.database.db, id, new Date().toISOString()));
   deps.wake();
   const updated = await findDelivery(deps.database.db, id);
   return toDeliveryObject(updated ?? row);
