@@ -163,7 +163,8 @@ async function main() {
         const loadEnd = Date.now();
         const statements = (await dbQueriesTotal(target.base)) - before; // /metrics reads run none
         const row = { round, ...result, statements_per_patch: round3(statements / result.requests) };
-        if (!on) row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
+        if (!on)
+          row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
         if (on) {
           // The backlog, if any, drains: every PATCH delivered.
           const deadline = Date.now() + 120_000;
