@@ -52,12 +52,6 @@ export interface SqlDialect {
    * nothing on SQLite, where the claiming statement holds the one write lock.
    */
   skipLocked(alias: string): string;
-  /**
-   * After a table (and its alias) in FROM: read it through `index`. SQLite's planner has no
-   * statistics on a database nobody ran ANALYZE on, and picked the wrong index of several partial
-   * ones (`indexed by`); nothing on PostgreSQL, whose autovacuum keeps statistics.
-   */
-  indexedBy(index: string): string;
 }
 
 /**
@@ -107,7 +101,7 @@ export interface Database extends SqlDialect {
    * 30,000 rows). The delivery claim's plan depends on them: without any (a fresh table on a
    * cluster whose autovacuum is off, as on the machine this was measured on), PostgreSQL joined
    * every pending delivery with every other, 46 ms a claim under a backlog of 4,000. Nothing on
-   * SQLite, whose one such query names its index (indexedBy).
+   * SQLite, where the claim's plan holds without them.
    */
   refreshStatistics(table: string): Promise<void>;
   /** Folder for local state (the generated dev secret): beside the SQLite file, or ./data. */

@@ -25,7 +25,6 @@ const POSTGRES_DIALECT: SqlDialect = {
     sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   forUpdate: (query) => query.forUpdate(),
   skipLocked: (alias) => `for update of "${alias}" skip locked`,
-  indexedBy: () => "",
 };
 
 // The webhook relay's lock: one sequencer at a time across every instance.

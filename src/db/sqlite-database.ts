@@ -34,7 +34,6 @@ const SQLITE_DIALECT: SqlDialect = {
   // A transaction that writes holds SQLite's one write lock: nobody else can change the row.
   forUpdate: (query) => query,
   skipLocked: () => "",
-  indexedBy: (index) => `indexed by "${index}"`,
 };
 
 // How long a start-up waits for another process's migrations before giving up.
