@@ -220,7 +220,7 @@ export function processCpuMs(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) * 10; // utime, stime in ticks of 10 ms (USER_HZ 100)
+    return (Number(rest[11]) + Number(rest[12])) * 10; // utime, stime (fields 14, 15) in ticks of 10 ms (USER_HZ 100)
   } catch {
     return 0;
   }
@@ -231,12 +231,7 @@ function cpuSnapshot(pid) {
   const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
   const busy = user + nice + system + irq + softirq + (steal ?? 0);
-  let server = 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    server = Number(rest[11]) + Number(rest[12]); // utime, stime (fields 14 and 15)
-  } catch {}
+  const server = processCpuMs(pid) / 10; // in ticks, like /proc/stat's
   const usage = process.cpuUsage();
   return { busy, total: busy + idle + iowait, server, bench: (usage.user + usage.system) / 10_000 };
 }

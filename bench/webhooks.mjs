@@ -163,8 +163,8 @@ async function main() {
         const loadEnd = Date.now();
         const statements = (await dbQueriesTotal(target.base)) - before; // /metrics reads run none
         const row = { round, ...result, statements_per_patch: round3(statements / result.requests) };
-        if (!on)
-          row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
+        const serverCpuPerPatch = () => round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
+        if (!on) row.server_cpu_ms_per_patch = serverCpuPerPatch();
         if (on) {
           // The backlog, if any, drains: every PATCH delivered.
           const deadline = Date.now() + 120_000;
@@ -174,7 +174,7 @@ async function main() {
             stats = await receiver.stats();
           }
           // CPU from the load's start until the last delivery: each PATCH's own and its delivery's.
-          row.server_cpu_ms_per_patch = round3((processCpuMs(target.server.pid) - cpuBefore.server) / result.requests);
+          row.server_cpu_ms_per_patch = serverCpuPerPatch();
           row.receiver_cpu_ms_per_event = round3((processCpuMs(receiver.pid) - cpuBefore.receiver) / stats.received);
           const sorted = Float64Array.from(stats.latencies).sort();
           const spanS = (stats.lastAt - loadStart) / 1000;

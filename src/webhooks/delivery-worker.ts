@@ -78,7 +78,8 @@ export class DeliveryWorkers {
       let claimedAny = false;
       for (const endpoint of open) {
         const free = config.concurrency - this.inFlight.size;
-        // This instance's own count too: its leases may not be committed yet when it looks.
+        // This instance's own count too: an outcome clears its lease in the database a moment
+        // before its slot is freed here.
         const room = Math.min(endpoint.room, config.endpointConcurrency - (this.perEndpoint.get(endpoint.id) ?? 0));
         const limit = Math.min(free, room);
         if (limit <= 0 || this.stopping) continue;

@@ -20,6 +20,11 @@ export interface ClaimedDelivery {
 
 const PENDING = `('pending', 'failed')`;
 
+/** SQL: how many deliveries of the endpoint `endpoint` (an SQL expression) are leased at `?` (now). */
+const leasedAt = (endpoint: string) =>
+  `(select count(*) from "webhook_delivery" "f" where "f"."endpoint_id" = ${endpoint} ` +
+  `and "f"."status" in ${PENDING} and "f"."locked_until" > ?)`;
+
 /**
  * Runs one writing statement of background work (`?` placeholders) at once when the database can
  * (SQLite: inside this turn's group commit, beside the requests' writes, instead of a commit of its
@@ -53,8 +58,7 @@ export async function endpointsWithRoom(
   endpointCap: number,
 ): Promise<Array<{ id: string; room: number }>> {
   const rows = await database.reads.rows<{ id: string; leased: number | string }>(
-    'select "e"."id", (select count(*) from "webhook_delivery" "f" ' +
-      `where "f"."endpoint_id" = "e"."id" and "f"."status" in ${PENDING} and "f"."locked_until" > ?) as "leased" ` +
+    `select "e"."id", ${leasedAt('"e"."id"')} as "leased" ` +
       'from "webhook_endpoint" "e" where "e"."enabled" = 1 and exists (' +
       `select 1 from "webhook_delivery" "d" where "d"."endpoint_id" = "e"."id" and "d"."status" in ${PENDING} ` +
       'and "d"."next_attempt_at" <= ? and ("d"."locked_until" is null or "d"."locked_until" <= ?))',
@@ -122,9 +126,7 @@ export async function claimDue(
       order by "d"."next_attempt_at"
       limit ?
       ${database.skipLocked("d")}
-    ) and ("locked_until" is null or "locked_until" <= ?)
-      and (select count(*) from "webhook_delivery" "f"
-           where "f"."endpoint_id" = ? and "f"."status" in ${PENDING} and "f"."locked_until" > ?) < ?
+    ) and ("locked_until" is null or "locked_until" <= ?) and ${leasedAt("?")} < ?
     returning "id"`,
     params: [
       endpointId,

@@ -114,7 +114,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
         response: { 201: Type.Ref(WebhookEndpointWithSecretSchema), ...errorResponses(401, 403, 415, 422, 429, 500) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createEndpoint(deps, request.body)),
+    async (request, reply) => reply.code(201).send(await createEndpoint(deps, request.body, request.budget)),
   );
 
   app.get<{ Querystring: Page }>(
@@ -160,7 +160,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
         response: { 200: Type.Ref(WebhookEndpointSchema), ...errorResponses(401, 403, 404, 415, 422, 429, 500) },
       },
     },
-    async (request) => changeEndpoint(deps, id(request), request.body),
+    async (request) => changeEndpoint(deps, id(request), request.body, request.budget),
   );
 
   app.delete(
@@ -176,7 +176,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
       },
     },
     async (request, reply) => {
-      await removeEndpoint(deps, id(request));
+      await removeEndpoint(deps, id(request), request.budget);
       return reply.code(204).send();
     },
   );
@@ -193,7 +193,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
         response: { 200: Type.Ref(WebhookEndpointWithSecretSchema), ...errorResponses(401, 403, 404, 429, 500) },
       },
     },
-    async (request) => rotateSecret(deps, id(request)),
+    async (request) => rotateSecret(deps, id(request), request.budget),
   );
 
   app.post(
@@ -208,7 +208,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
         response: { 200: Type.Ref(WebhookTestResultSchema), ...errorResponses(401, 403, 404, 429, 500) },
       },
     },
-    async (request) => sendTest(deps, id(request)),
+    async (request) => sendTest(deps, id(request), request.budget),
   );
 
   app.get<{ Querystring: Page }>(
@@ -239,7 +239,7 @@ export async function webhooksRoutes(app: FastifyInstance, { deps }: { deps: Web
         response: { 202: Type.Ref(WebhookDeliverySchema), ...errorResponses(401, 403, 404, 429, 500) },
       },
     },
-    async (request, reply) => reply.code(202).send(await redeliver(deps, id(request))),
+    async (request, reply) => reply.code(202).send(await redeliver(deps, id(request), request.budget)),
   );
 
   app.get<{ Querystring: { after?: string; limit: number; types?: string } }>(

@@ -1,10 +1,9 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { retryWhileBusy } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { decodeCursor, encodeCursor } from "../http/cursor.js";
-import { RequestBudget } from "../http/request-budget.js";
+import type { RequestBudget } from "../http/request-budget.js";
 import type { Resolver } from "./address-guard.js";
 import { loadClaimed } from "./delivery.repository.js";
 import { recordOutcome, sendDelivery } from "./delivery-attempt.js";
@@ -62,13 +61,6 @@ export function toEndpointObject(row: EndpointRow) {
   };
 }
 
-// SQLite: another instance on the same file (its relay, its workers) may hold the write lock
-// longer than the server's 5 ms busy wait; an admin's write then waits for it, asynchronously,
-// as the PATCH path does, instead of answering 503.
-const ADMIN_WRITE_BUDGET_MS = 5_000;
-const whenWritable = <T>(write: () => Promise<T>): Promise<T> =>
-  retryWhileBusy(new RequestBudget(Date.now() + ADMIN_WRITE_BUDGET_MS), write);
-
 export const catalog = () => ({ data: EVENT_CATALOG.map(({ type, description }) => ({ type, description })) });
 
 async function endpointOr404(deps: WebhookDeps, id: string): Promise<EndpointRow> {
@@ -81,6 +73,7 @@ async function endpointOr404(deps: WebhookDeps, id: string): Promise<EndpointRow
 export async function createEndpoint(
   deps: WebhookDeps,
   body: { url: string; event_types?: EventType[]; description?: string },
+  budget: RequestBudget,
 ) {
   const url = await checkEndpointUrl(body.url, deps.config, deps.resolve);
   const now = new Date().toISOString();
@@ -98,7 +91,7 @@ export async function createEndpoint(
     created_at: now,
     updated_at: now,
   };
-  await whenWritable(() => insertEndpoint(deps.database.db, row));
+  await deps.database.runInTransaction(budget, (trx) => insertEndpoint(trx, row));
   return { ...toEndpointObject(row), secret: row.secret };
 }
 
@@ -122,6 +115,7 @@ export async function changeEndpoint(
   deps: WebhookDeps,
   id: string,
   body: { url?: string; event_types?: EventType[]; description?: string | null; enabled?: boolean },
+  budget: RequestBudget,
 ) {
   await endpointOr404(deps, id);
   const changes: Partial<EndpointRow> = { updated_at: new Date().toISOString() };
@@ -133,24 +127,24 @@ export async function changeEndpoint(
     changes.disabled_reason = body.enabled ? null : "admin";
     if (body.enabled) changes.failing_since = null;
   }
-  const row = await whenWritable(() => updateEndpoint(deps.database.db, id, changes));
+  const row = await deps.database.runInTransaction(budget, (trx) => updateEndpoint(trx, id, changes));
   if (!row) throw new AppError("webhook_endpoint_not_found");
   if (body.enabled) deps.wake();
   return toEndpointObject(row);
 }
 
-export async function removeEndpoint(deps: WebhookDeps, id: string): Promise<void> {
-  if (!(await whenWritable(() => deleteEndpoint(deps.database.db, id))))
-    throw new AppError("webhook_endpoint_not_found");
+export async function removeEndpoint(deps: WebhookDeps, id: string, budget: RequestBudget): Promise<void> {
+  const deleted = await deps.database.runInTransaction(budget, (trx) => deleteEndpoint(trx, id));
+  if (!deleted) throw new AppError("webhook_endpoint_not_found");
 }
 
 /** A new secret, shown once; the one it replaces keeps signing for 24 hours. */
-export async function rotateSecret(deps: WebhookDeps, id: string) {
+export async function rotateSecret(deps: WebhookDeps, id: string, budget: RequestBudget) {
   const current = await endpointOr404(deps, id);
   const now = Date.now();
   const secret = newSecret();
-  const row = await whenWritable(() =>
-    updateEndpoint(deps.database.db, id, {
+  const row = await deps.database.runInTransaction(budget, (trx) =>
+    updateEndpoint(trx, id, {
       secret,
       previous_secret: current.secret,
       previous_secret_expires_at: new Date(now + ROTATION_OVERLAP_MS).toISOString(),
@@ -165,7 +159,7 @@ export async function rotateSecret(deps: WebhookDeps, id: string) {
  * Sends a `webhook.test` event to the endpoint now, once (no retries; redeliver sends it again),
  * and answers with how the receiver took it. It is logged as a delivery; it is not in the feed.
  */
-export async function sendTest(deps: WebhookDeps, id: string) {
+export async function sendTest(deps: WebhookDeps, id: string, budget: RequestBudget) {
   await endpointOr404(deps, id);
   const now = new Date().toISOString();
   const event = {
@@ -177,24 +171,21 @@ export async function sendTest(deps: WebhookDeps, id: string) {
   const delivery = newDelivery(id, event, null, now);
   const owner = newId("tst");
   const leaseUntil = new Date(Date.now() + deps.config.timeoutMs + 5_000).toISOString();
-  // In one transaction, so that a retry after SQLITE_BUSY starts from nothing written.
-  await whenWritable(() =>
-    deps.database.db.transaction().execute((trx) =>
-      insertEventsAndDeliveries(
-        trx,
-        [
-          {
-            id: event.id,
-            position: null,
-            type: event.type,
-            user_id: null,
-            data: JSON.stringify(event.data),
-            created_at: now,
-          },
-        ],
-        // Leased to this request from the start, so no worker sends it meanwhile.
-        [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
-      ),
+  await deps.database.runInTransaction(budget, (trx) =>
+    insertEventsAndDeliveries(
+      trx,
+      [
+        {
+          id: event.id,
+          position: null,
+          type: event.type,
+          user_id: null,
+          data: JSON.stringify(event.data),
+          created_at: now,
+        },
+      ],
+      // Leased to this request from the start, so no worker sends it meanwhile.
+      [{ ...delivery, lease_owner: owner, locked_until: leaseUntil }],
     ),
   );
   const [claimed] = await loadClaimed(deps.database, owner, [delivery.id]);
@@ -258,10 +249,10 @@ export async function listDeliveryPage(
 }
 
 /** Queues a delivery again now, whatever its status, with a fresh schedule of attempts. */
-export async function redeliver(deps: WebhookDeps, id: string) {
+export async function redeliver(deps: WebhookDeps, id: string, budget: RequestBudget) {
   const row = await findDelivery(deps.database.db, id);
   if (!row) throw new AppError("webhook_delivery_not_found");
-  await whenWritable(() => requeueDelivery(deps.database.db, id, new Date().toISOString()));
+  await deps.database.runInTransaction(budget, (trx) => requeueDelivery(trx, id, new Date().toISOString()));
   deps.wake();
   const updated = await findDelivery(deps.database.db, id);
   return toDeliveryObject(updated ?? row);
