@@ -25,6 +25,28 @@ export interface SyncSql {
   rows<R>(sql: string, params: readonly unknown[]): R[];
 }
 
+/**
+ * A write as statements run one after another, each chosen from the rows of the last: each
+ * `yield` hands one statement over and gets its rows back; the generator returns the result.
+ * Written once, it runs synchronously on SQLite (runStepsNow) or awaiting each statement in a
+ * transaction (runStepsAwaiting).
+ */
+export type StatementSteps<T> = Generator<Statement, T, unknown[]>;
+
+export function runStepsNow<T>(steps: StatementSteps<T>, sql: SyncSql): T {
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(sql.rows(step.value.sql, step.value.params));
+  }
+}
+
+export async function runStepsAwaiting<T>(steps: StatementSteps<T>, sql: RawSql): Promise<T> {
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    step = steps.next(await sql.rows(step.value.sql, step.value.params));
+  }
+}
+
 /** SQLite: a prepared statement on one connection. */
 export function sqliteSyncSql(connection: SqliteConnection, queries: QueryCounter): SyncSql {
   return {

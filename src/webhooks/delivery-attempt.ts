@@ -60,17 +60,25 @@ export interface OutcomeContext {
   owner: string;
 }
 
+/** A worker's slot, ready to go on to the same user's next delivery (recordAttempt's `next`). */
+export interface GoOn {
+  leaseUntil: string;
+  endpointCap: number;
+}
+
 /**
  * Records what an attempt came to: succeeded; failed with its next attempt; dead after the last
  * attempt of the schedule (`final`: now, as a test send is); 410 disables the endpoint, and so do
- * five days of failures without a success. Returns the delivery's new status.
+ * five days of failures without a success. Returns the delivery's new status, and with `goOn`,
+ * after a success, the same user's next delivery at the endpoint, claimed by the same write when
+ * it was due (recordAttempt), or null.
  */
 export async function recordOutcome(
   ctx: OutcomeContext,
   delivery: ClaimedDelivery,
   result: SendResult,
-  { final = false }: { final?: boolean } = {},
-): Promise<"succeeded" | "failed" | "dead"> {
+  { final = false, goOn }: { final?: boolean; goOn?: GoOn } = {},
+): Promise<{ status: "succeeded" | "failed" | "dead"; next: ClaimedDelivery | null }> {
   const { database, metrics, logger } = ctx;
   const now = new Date();
   const nowIso = now.toISOString();
@@ -82,25 +90,36 @@ export async function recordOutcome(
   });
   const lastAttempt = attempts >= ctx.schedule.length + 1;
   const status = ok ? "succeeded" : gone || lastAttempt || final ? "dead" : "failed";
-  const next =
+  const nextAttempt =
     status === "failed"
       ? now.getTime() + retryDelaySeconds(ctx.schedule, attempts, result.retryAfterSeconds) * 1000
       : now.getTime();
-  await recordAttempt(database, delivery.id, ctx.owner, {
-    status,
-    attempts,
-    nextAttemptAt: new Date(next).toISOString(),
-    lastStatus: result.status,
-    lastError: result.error,
-    durationMs: result.durationMs,
-    now: nowIso,
-  });
+  // Only after a success: a failure may be about to disable the endpoint (410, five days).
+  const nextOfUser =
+    ok && goOn && delivery.user_id !== null
+      ? { endpointId: delivery.endpoint_id, userId: delivery.user_id, ...goOn }
+      : undefined;
+  const next = await recordAttempt(
+    database,
+    delivery.id,
+    ctx.owner,
+    {
+      status,
+      attempts,
+      nextAttemptAt: new Date(nextAttempt).toISOString(),
+      lastStatus: result.status,
+      lastError: result.error,
+      durationMs: result.durationMs,
+      now: nowIso,
+    },
+    nextOfUser,
+  );
   if (status !== "failed") metrics.deliveries.inc({ outcome: status });
 
   const endpoints = database.db.updateTable("webhook_endpoint").where("id", "=", delivery.endpoint_id);
   if (ok) {
     if (delivery.failing_since !== null) await endpoints.set({ failing_since: null }).execute();
-    return status;
+    return { status, next };
   }
   const failingSince = delivery.failing_since ?? nowIso;
   const failingTooLong = now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_FAILING_MS;
@@ -115,5 +134,5 @@ export async function recordOutcome(
   } else if (delivery.failing_since === null) {
     await endpoints.set({ failing_since: nowIso }).where("failing_since", "is", null).execute();
   }
-  return status;
+  return { status, next };
 }

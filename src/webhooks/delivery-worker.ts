@@ -16,6 +16,8 @@ import type { WebhookMetrics } from "./webhook-metrics.js";
 // A lease outlives the attempt's timeout by this much (the outcome's write included); a worker
 // killed mid-delivery delays that delivery by at most the lease.
 const LEASE_MARGIN_MS = 5_000;
+// Deliveries one slot sends in a row, going on to the same user's next (see run).
+const CHAIN = 10;
 
 export interface WorkerDependencies {
   database: Database;
@@ -33,7 +35,7 @@ export interface WorkerDependencies {
  */
 export class DeliveryWorkers {
   readonly owner = newId("wrk");
-  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly inFlight = new Set<{ controller: AbortController; done: Promise<void> }>();
   private readonly perEndpoint = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -73,7 +75,7 @@ export class DeliveryWorkers {
       if (this.stopping || this.inFlight.size >= config.concurrency) return;
       const now = Date.now();
       const nowIso = new Date(now).toISOString();
-      const leaseUntil = new Date(now + config.timeoutMs + LEASE_MARGIN_MS).toISOString();
+      const leaseUntil = this.leaseUntil(now);
       const open = await endpointsWithRoom(database, nowIso, config.endpointConcurrency);
       let claimedAny = false;
       for (const endpoint of open) {
@@ -101,34 +103,68 @@ export class DeliveryWorkers {
     }
   }
 
-  private run(delivery: ClaimedDelivery): void {
-    const { database, sender, metrics, logger, config } = this.deps;
+  /**
+   * One slot: sends `first`, records its outcome, and after a success goes straight on to the same
+   * user's next delivery when that write could claim it (recordOutcome's `goOn`), up to CHAIN
+   * deliveries; then the slot is freed and the poll claims again, oldest due first. The limit keeps
+   * a slot from serving one busy user's queue while other users' heads wait.
+   */
+  private run(first: ClaimedDelivery): void {
+    const { database, logger } = this.deps;
     const controller = new AbortController();
-    this.perEndpoint.set(delivery.endpoint_id, (this.perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
-    const done = database.queries
+    const endpointId = first.endpoint_id;
+    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
+    const slot = { controller, done: Promise.resolve() };
+    let current: ClaimedDelivery | null = first;
+    slot.done = database.queries
       .inBackground(async () => {
-        const result = await sendDelivery(sender, delivery, controller.signal);
-        if (controller.signal.aborted) {
-          // Stopped mid-attempt: not counted; the lease is given back for another worker.
-          metrics.attempts.inc({ result: "aborted" });
-          await releaseLeases(database, [delivery.id], this.owner);
-          return;
+        for (let sent = 1; current !== null; sent++) {
+          if (this.stopping && current !== first) {
+            await releaseLeases(database, [current.id], this.owner);
+            return;
+          }
+          current = await this.attempt(current, controller.signal, sent < CHAIN);
         }
-        await recordOutcome(
-          { database, metrics, logger, schedule: config.retryScheduleSeconds, owner: this.owner },
-          delivery,
-          result,
-        );
       })
-      .catch((error) => logger.warn({ err: error, deliveryId: delivery.id }, "recording a webhook delivery failed"))
+      .catch((error) => logger.warn({ err: error, deliveryId: current?.id }, "recording a webhook delivery failed"))
       .finally(() => {
-        this.inFlight.delete(delivery.id);
-        const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
-        if (left > 0) this.perEndpoint.set(delivery.endpoint_id, left);
-        else this.perEndpoint.delete(delivery.endpoint_id);
+        this.inFlight.delete(slot);
+        const left = (this.perEndpoint.get(endpointId) ?? 1) - 1;
+        if (left > 0) this.perEndpoint.set(endpointId, left);
+        else this.perEndpoint.delete(endpointId);
         this.wake();
       });
-    this.inFlight.set(delivery.id, { controller, done });
+    this.inFlight.add(slot);
+  }
+
+  /** Sends one delivery and records the outcome; the same user's next one when claimed with it. */
+  private async attempt(
+    delivery: ClaimedDelivery,
+    signal: AbortSignal,
+    goOn: boolean,
+  ): Promise<ClaimedDelivery | null> {
+    const { database, sender, metrics, logger, config } = this.deps;
+    const result = await sendDelivery(sender, delivery, signal);
+    if (signal.aborted) {
+      // Stopped mid-attempt: not counted; the lease is given back for another worker.
+      metrics.attempts.inc({ result: "aborted" });
+      await releaseLeases(database, [delivery.id], this.owner);
+      return null;
+    }
+    const { next } = await recordOutcome(
+      { database, metrics, logger, schedule: config.retryScheduleSeconds, owner: this.owner },
+      delivery,
+      result,
+      goOn && !this.stopping
+        ? { goOn: { leaseUntil: this.leaseUntil(), endpointCap: config.endpointConcurrency } }
+        : {},
+    );
+    return next;
+  }
+
+  /** When a lease taken now ends. */
+  private leaseUntil(now = Date.now()): string {
+    return new Date(now + this.deps.config.timeoutMs + LEASE_MARGIN_MS).toISOString();
   }
 
   /**

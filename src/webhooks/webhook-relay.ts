@@ -1,5 +1,5 @@
 import type { Database } from "../db/database.js";
-import type { RawSql, Statement, SyncSql } from "../db/raw-sql.js";
+import { runStepsAwaiting, runStepsNow, type Statement, type StatementSteps } from "../db/raw-sql.js";
 import { RequestBudget } from "../http/request-budget.js";
 import { eventsOfHistory, type HistoryForEvents, type NewEvent, newId, signedUpEvent } from "./webhook-events.js";
 import type { DeliveryRow } from "./webhooks.repository.js";
@@ -16,9 +16,6 @@ export function subscribers(endpoints: Array<{ id: string; event_types: string |
     )
     .map((endpoint) => endpoint.id);
 }
-
-/** A step's statements, one at a time: each `yield` hands one over and gets its rows back. */
-type Steps = Generator<Statement, number, unknown[]>;
 
 const INSERT_EVENT =
   'insert into "webhook_event" ("id", "position", "type", "user_id", "data", "created_at") values (?, ?, ?, ?, ?, ?)';
@@ -54,7 +51,7 @@ const INSERT_DELIVERY =
  * position already handed out. A change rolled back left no row to find. Rows are marked one by
  * one, by key: a range would also mark a row that commits late, unannounced.
  */
-function* relaySteps(now: string): Steps {
+function* relaySteps(now: string): StatementSteps<number> {
   const users = (yield {
     sql: 'select "id", "email", "role", "createdAt" from "user" where "webhook_relayed" = 0 order by "createdAt", "id" limit ?',
     params: [BATCH],
@@ -130,20 +127,6 @@ const byKeys = (prefix: string, keys: unknown[]): Statement => ({
   params: keys,
 });
 
-function runNow(steps: Steps, sql: SyncSql): number {
-  for (let step = steps.next(); ; ) {
-    if (step.done) return step.value;
-    step = steps.next(sql.rows(step.value.sql, step.value.params));
-  }
-}
-
-async function runAwaiting(steps: Steps, sql: RawSql): Promise<number> {
-  for (let step = steps.next(); ; ) {
-    if (step.done) return step.value;
-    step = steps.next(await sql.rows(step.value.sql, step.value.params));
-  }
-}
-
 async function hasUnrelayed(database: Database): Promise<boolean> {
   const rows = await database.reads.rows<{ pending: unknown }>(
     'select 1 as "pending" from "user_history" where "relayed" = 0 ' +
@@ -166,7 +149,10 @@ export function relayOnce(database: Database): Promise<number> {
     if (!(await hasUnrelayed(database))) return 0;
     return database.runSequenced(
       new RequestBudget(Date.now() + RELAY_BUDGET_MS),
-      { steps: (sql) => runNow(relaySteps(now), sql), transaction: (sql) => runAwaiting(relaySteps(now), sql) },
+      {
+        steps: (sql) => runStepsNow(relaySteps(now), sql),
+        transaction: (sql) => runStepsAwaiting(relaySteps(now), sql),
+      },
       0,
     );
   });
