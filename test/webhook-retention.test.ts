@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { RETENTION_MS, sweepOldEvents } from "../src/webhooks/webhooks.plugin.js";
+import { localStore } from "../src/webhooks/background-store.js";
+import { RETENTION_MS, sweepOldEvents } from "../src/webhooks/webhook-background.js";
 import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
@@ -109,7 +110,7 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
       .set({ created_at: old })
       .where("event_id", "in", oldIds)
       .execute();
-    const removed = await sweepOldEvents({ database: t.services.database });
+    const removed = await sweepOldEvents(localStore(t.services.database));
     assert.ok(removed >= 3, `removed ${removed}`);
     const afterSweep = await feed();
     assert.deepEqual(

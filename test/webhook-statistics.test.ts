@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { openServices, type Services } from "../src/services.js";
+import { localStore } from "../src/webhooks/background-store.js";
 import { DeliveryStatistics } from "../src/webhooks/delivery-statistics.js";
 import { createTestDatabase, dialect } from "./support/harness.js";
 
@@ -47,7 +48,7 @@ describe("the deliveries' planner statistics (PostgreSQL)", {
 
   it("analyzes the table after 200 relayed events, then after as many again, never twice at once", async () => {
     const errors: unknown[] = [];
-    const statistics = new DeliveryStatistics(services.database, (error) => errors.push(error));
+    const statistics = new DeliveryStatistics(localStore(services.database), (error) => errors.push(error));
     const before = await analyzedTimes();
     statistics.relayed(199);
     await statistics.settled();

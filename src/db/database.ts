@@ -2,7 +2,7 @@ import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { RequestBudget } from "../http/request-budget.js";
 import type { AtOnceWrite, NotNow } from "./at-once-write.js";
 import type { QueryCounter } from "./query-counter.js";
-import type { RawSql, SyncSql } from "./raw-sql.js";
+import type { RawSql, StatementSteps, SyncSql } from "./raw-sql.js";
 import type { DB, DbBoolean, DbDate } from "./schema.js";
 import type { SqliteSynchronous } from "./sqlite-connection.js";
 
@@ -84,6 +84,14 @@ export interface Database extends SqlDialect {
    * while the request's budget still covers the whole statement_timeout.
    */
   writeNow<T>(budget: RequestBudget, write: AtOnceWrite<T>): Promise<T | NotNow>;
+  /**
+   * Runs `steps` (statements, each chosen from the rows of the last) as one write of background
+   * work: SQLite runs them synchronously inside this turn's group commit when the writer is free
+   * (no transaction of its own: the commit is shared with the requests' writes), else in a queued
+   * transaction; PostgreSQL awaits each in a transaction. `steps` may be called twice (the second
+   * time after the first was undone), so it must start from nothing.
+   */
+  writeSteps<T>(budget: RequestBudget, steps: () => StatementSteps<T>): Promise<T>;
   /**
    * Runs one step of the sequencer (the webhook relay) as the only sequencer: SQLite runs
    * `work.steps` synchronously inside this turn's group commit (no transaction of its own, no

@@ -7,7 +7,7 @@ import type { RequestBudget } from "../http/request-budget.js";
 import { NOT_NOW, type NotNow, type OneStatementWrite } from "./at-once-write.js";
 import type { Database, DatabaseOptions, SqlDialect } from "./database.js";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
-import { type Autocommit, kyselyPgRawSql, pgAutocommit, pgPoolRawSql } from "./raw-sql.js";
+import { type Autocommit, kyselyPgRawSql, pgAutocommit, pgPoolRawSql, runStepsAwaiting } from "./raw-sql.js";
 import type { DB } from "./schema.js";
 import { attemptTransaction, isPgStatementTimeout } from "./transaction.js";
 
@@ -116,6 +116,8 @@ export function openPostgresDatabase(url: string, options: DatabaseOptions = {})
     // Row locks order the writers of one row; the rest run side by side.
     runInTransaction: (budget, work) => attemptTransaction(db, budget, work),
     writeNow: (budget, write) => sendAtOnce(autocommit, budget, write),
+    writeSteps: (budget, steps) =>
+      attemptTransaction(db, budget, (trx) => runStepsAwaiting(steps(), kyselyPgRawSql(trx))),
     runSequenced: (budget, work, skipped) =>
       attemptTransaction(db, budget, async (trx) => {
         const { rows } = await sql<{

@@ -8,7 +8,16 @@ import { NOT_NOW, type NotNow, type StepsWrite } from "./at-once-write.js";
 import type { Database, DatabaseOptions, SqlDialect } from "./database.js";
 import { type ControlStatement, GroupCommit } from "./group-commit.js";
 import { countKyselyQueries, QueryCounter } from "./query-counter.js";
-import { asRawSql, kyselyRawSql, sqliteReads, sqliteSyncSql } from "./raw-sql.js";
+import {
+  asRawSql,
+  kyselyRawSql,
+  type RawSql,
+  runStepsAwaiting,
+  runStepsNow,
+  type SyncSql,
+  sqliteReads,
+  sqliteSyncSql,
+} from "./raw-sql.js";
 import type { DB } from "./schema.js";
 import { forKysely, isSqliteBusy, openSqliteReader, openSqliteWriter } from "./sqlite-connection.js";
 import { attemptTransaction } from "./transaction.js";
@@ -143,6 +152,16 @@ export function openSqliteDatabase(url: string, options: DatabaseOptions = {}): 
     return (await group.keep(budget)) ? result : NOT_NOW;
   }
 
+  /** Database.runSequenced: at once in the group commit, else in a queued transaction. */
+  async function runSequenced<T>(
+    budget: RequestBudget,
+    work: { steps(sql: SyncSql): T; transaction(sql: RawSql): Promise<T> },
+  ): Promise<T> {
+    const done = await writeNow(budget, { runSteps: (sql) => work.steps(sql) });
+    if (done !== NOT_NOW) return done;
+    return writeGate.runExclusive(() => attemptTransaction(db, budget, () => work.transaction(inTransaction)));
+  }
+
   return {
     ...SQLITE_DIALECT,
     db,
@@ -152,11 +171,13 @@ export function openSqliteDatabase(url: string, options: DatabaseOptions = {}): 
     inTransaction: () => inTransaction,
     runInTransaction: (budget, work) => writeGate.runExclusive(() => attemptTransaction(db, budget, work)),
     writeNow,
-    runSequenced: async (budget, work) => {
-      const done = await writeNow(budget, { runSteps: (sql) => work.steps(sql) });
-      if (done !== NOT_NOW) return done;
-      return writeGate.runExclusive(() => attemptTransaction(db, budget, () => work.transaction(inTransaction)));
-    },
+    writeSteps: (budget, steps) =>
+      runSequenced(budget, {
+        steps: (sql) => runStepsNow(steps(), sql),
+        transaction: (sql) => runStepsAwaiting(steps(), sql),
+      }),
+    // One writer at a time makes every write the only sequencer while it runs.
+    runSequenced,
     group,
     refreshStatistics: async () => {},
     dataDir,

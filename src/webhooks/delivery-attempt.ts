@@ -1,10 +1,16 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/database.js";
-import type { ClaimedDelivery } from "./delivery.repository.js";
-import { recordAttempt } from "./delivery.repository.js";
+import type { StatementSteps } from "../db/raw-sql.js";
+import {
+  type ClaimedDelivery,
+  disableEndpointStatement,
+  failingSinceStatement,
+  recordAttemptStatement,
+  writeInBackground,
+} from "./delivery.repository.js";
 import { envelopeJson } from "./webhook-events.js";
 import type { SendResult, WebhookSender } from "./webhook-http.js";
-import type { WebhookMetrics } from "./webhook-metrics.js";
+import type { WebhookCounters } from "./webhook-metrics.js";
 import { signatureHeaders } from "./webhook-signing.js";
 
 /** An endpoint failing without a single success for this long is disabled. */
@@ -52,87 +58,115 @@ export function retryDelaySeconds(schedule: readonly number[], attempts: number,
   return base * (1 - JITTER + Math.random() * 2 * JITTER);
 }
 
-export interface OutcomeContext {
-  database: Database;
-  metrics: WebhookMetrics;
-  logger: FastifyBaseLogger;
-  schedule: readonly number[];
-  owner: string;
+/** What one POST of a delivery came to, and when it ended; `final`: no retry (a test send). */
+export interface Outcome {
+  delivery: ClaimedDelivery;
+  result: SendResult;
+  at: Date;
+  final?: boolean;
 }
 
-/** A worker's slot, ready to go on to the same user's next delivery (recordAttempt's `next`). */
-export interface GoOn {
-  leaseUntil: string;
-  endpointCap: number;
+/** An outcome as recorded (its lease still held); `disabled` when it disabled its endpoint. */
+export interface RecordedOutcome {
+  outcome: Outcome;
+  status: "succeeded" | "failed" | "dead";
+  disabled: { reason: "gone" | "failing"; failingSince: string } | null;
 }
+
+const isSuccess = (result: SendResult) => result.status !== null && result.status >= 200 && result.status < 300;
 
 /**
- * Records what an attempt came to: succeeded; failed with its next attempt; dead after the last
- * attempt of the schedule (`final`: now, as a test send is); 410 disables the endpoint, and so do
- * five days of failures without a success. Returns the delivery's new status, and with `goOn`,
- * after a success, the same user's next delivery at the endpoint, claimed by the same write when
- * it was due (recordAttempt), or null.
+ * The statements that record `outcomes`, in order, each only if `owner` still holds its lease
+ * (else another worker has the delivery now, and its outcome counts): succeeded; failed with its
+ * next attempt; dead after the last attempt of the schedule (or at once when `final`). 410
+ * disables the endpoint, and so do five days of failures without a success; a success clears the
+ * failure clock. An endpoint's clock is written once per change within the batch, not per outcome.
  */
-export async function recordOutcome(
-  ctx: OutcomeContext,
-  delivery: ClaimedDelivery,
-  result: SendResult,
-  { final = false, goOn }: { final?: boolean; goOn?: GoOn } = {},
-): Promise<{ status: "succeeded" | "failed" | "dead"; next: ClaimedDelivery | null }> {
-  const { database, metrics, logger } = ctx;
-  const now = new Date();
-  const nowIso = now.toISOString();
-  const attempts = delivery.attempts + 1;
-  const ok = result.status !== null && result.status >= 200 && result.status < 300;
-  const gone = result.status === 410;
-  metrics.attempts.inc({
-    result: ok ? "success" : result.error?.startsWith("refused") ? "refused" : "failure",
-  });
-  const lastAttempt = attempts >= ctx.schedule.length + 1;
-  const status = ok ? "succeeded" : gone || lastAttempt || final ? "dead" : "failed";
-  const nextAttempt =
-    status === "failed"
-      ? now.getTime() + retryDelaySeconds(ctx.schedule, attempts, result.retryAfterSeconds) * 1000
-      : now.getTime();
-  // Only after a success: a failure may be about to disable the endpoint (410, five days).
-  const nextOfUser =
-    ok && goOn && delivery.user_id !== null
-      ? { endpointId: delivery.endpoint_id, userId: delivery.user_id, ...goOn }
-      : undefined;
-  const next = await recordAttempt(
-    database,
-    delivery.id,
-    ctx.owner,
-    {
+export function* recordOutcomeSteps(
+  outcomes: readonly Outcome[],
+  owner: string,
+  schedule: readonly number[],
+): StatementSteps<RecordedOutcome[]> {
+  const recorded: RecordedOutcome[] = [];
+  // Each endpoint's failure clock as this batch leaves it, and the endpoints it disabled.
+  const failingSince = new Map<string, string | null>();
+  const disabled = new Set<string>();
+  for (const outcome of outcomes) {
+    const { delivery, result, at } = outcome;
+    const now = at.toISOString();
+    const attempts = delivery.attempts + 1;
+    const ok = isSuccess(result);
+    const gone = result.status === 410;
+    const status = ok ? "succeeded" : gone || attempts >= schedule.length + 1 || outcome.final ? "dead" : "failed";
+    const nextAttemptAt =
+      status === "failed"
+        ? new Date(at.getTime() + retryDelaySeconds(schedule, attempts, result.retryAfterSeconds) * 1000).toISOString()
+        : now;
+    const kept = yield recordAttemptStatement(delivery.id, owner, {
       status,
       attempts,
-      nextAttemptAt: new Date(nextAttempt).toISOString(),
+      nextAttemptAt,
       lastStatus: result.status,
       lastError: result.error,
       durationMs: result.durationMs,
-      now: nowIso,
-    },
-    nextOfUser,
-  );
-  if (status !== "failed") metrics.deliveries.inc({ outcome: status });
+      now,
+    });
+    if (kept.length === 0) continue;
+    const endpointId = delivery.endpoint_id;
+    const since = failingSince.has(endpointId) ? (failingSince.get(endpointId) ?? null) : delivery.failing_since;
+    let disabledHere: RecordedOutcome["disabled"] = null;
+    if (ok) {
+      if (since !== null) yield failingSinceStatement(endpointId, null);
+      failingSince.set(endpointId, null);
+    } else if (!disabled.has(endpointId)) {
+      const started = since ?? now;
+      if (gone || at.getTime() - Date.parse(started) >= DISABLE_AFTER_FAILING_MS) {
+        disabledHere = { reason: gone ? "gone" : "failing", failingSince: started };
+        disabled.add(endpointId);
+        yield disableEndpointStatement(endpointId, disabledHere.reason, now);
+      } else if (since === null) {
+        yield failingSinceStatement(endpointId, now);
+      }
+      failingSince.set(endpointId, started);
+    }
+    recorded.push({ outcome, status, disabled: disabledHere });
+  }
+  return recorded;
+}
 
-  const endpoints = database.db.updateTable("webhook_endpoint").where("id", "=", delivery.endpoint_id);
-  if (ok) {
-    if (delivery.failing_since !== null) await endpoints.set({ failing_since: null }).execute();
-    return { status, next };
+/** Counts attempts and final outcomes, and says which endpoints were disabled. */
+export function reportOutcomes(
+  outcomes: readonly Outcome[],
+  recorded: readonly RecordedOutcome[],
+  metrics: WebhookCounters,
+  logger: Pick<FastifyBaseLogger, "warn">,
+): void {
+  for (const { result } of outcomes) {
+    metrics.attempts.inc({
+      result: isSuccess(result) ? "success" : result.error?.startsWith("refused") ? "refused" : "failure",
+    });
   }
-  const failingSince = delivery.failing_since ?? nowIso;
-  const failingTooLong = now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_FAILING_MS;
-  if (gone || failingTooLong) {
-    const reason = gone ? "gone" : "failing";
-    await endpoints.set({ enabled: 0, disabled_reason: reason, updated_at: nowIso }).execute();
-    metrics.endpointsDisabled.inc({ reason });
+  for (const { outcome, status, disabled } of recorded) {
+    if (status !== "failed") metrics.deliveries.inc({ outcome: status });
+    if (disabled === null) continue;
+    metrics.endpointsDisabled.inc({ reason: disabled.reason });
     logger.warn(
-      { endpointId: delivery.endpoint_id, reason, failingSince },
-      gone ? "webhook endpoint answered 410 Gone: disabled" : "webhook endpoint failing for 5 days: disabled",
+      { endpointId: outcome.delivery.endpoint_id, reason: disabled.reason, failingSince: disabled.failingSince },
+      disabled.reason === "gone"
+        ? "webhook endpoint answered 410 Gone: disabled"
+        : "webhook endpoint failing for 5 days: disabled",
     );
-  } else if (delivery.failing_since === null) {
-    await endpoints.set({ failing_since: nowIso }).where("failing_since", "is", null).execute();
   }
-  return { status, next };
+}
+
+/** Records one outcome now (a test send), and reports it; its new status (null: lease lost). */
+export async function recordOutcome(
+  ctx: { database: Database; metrics: WebhookCounters; logger: Pick<FastifyBaseLogger, "warn"> },
+  owner: string,
+  schedule: readonly number[],
+  outcome: Outcome,
+): Promise<RecordedOutcome["status"] | null> {
+  const recorded = await writeInBackground(ctx.database, () => recordOutcomeSteps([outcome], owner, schedule));
+  reportOutcomes([outcome], recorded, ctx.metrics, ctx.logger);
+  return recorded[0]?.status ?? null;
 }

@@ -1,4 +1,4 @@
-import type { Database } from "../db/database.js";
+import type { BackgroundStore } from "./background-store.js";
 
 const FIRST_AFTER = 200;
 const AT_MOST_EVERY = 50_000;
@@ -15,7 +15,7 @@ export class DeliveryStatistics {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly database: Database,
+    private readonly store: Pick<BackgroundStore, "refreshStatistics">,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -25,8 +25,8 @@ export class DeliveryStatistics {
     if (this.sinceRefresh < this.next || this.refreshing) return;
     this.next = Math.min(this.next * 2, AT_MOST_EVERY);
     this.sinceRefresh = 0;
-    this.refreshing = this.database.queries
-      .inBackground(() => this.database.refreshStatistics("webhook_delivery"))
+    this.refreshing = this.store
+      .refreshStatistics()
       .catch(this.onError)
       .finally(() => {
         this.refreshing = undefined;

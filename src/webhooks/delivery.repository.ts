@@ -1,6 +1,5 @@
-import { type AtOnceWrite, NOT_NOW } from "../db/at-once-write.js";
 import type { Database, Db } from "../db/database.js";
-import { runStepsAwaiting, runStepsNow, type Statement, type StatementSteps } from "../db/raw-sql.js";
+import type { Statement, StatementSteps } from "../db/raw-sql.js";
 import { RequestBudget } from "../http/request-budget.js";
 
 /** A claimed delivery with what sending it needs. */
@@ -11,6 +10,8 @@ export interface ClaimedDelivery {
   event_type: string;
   /** Null for events of no user (`webhook.test`). */
   user_id: string | null;
+  /** Its place in the feed (null for `webhook.test`): a run is sent in this order. */
+  position: number | string | null;
   attempts: number;
   data: string;
   url: string;
@@ -23,66 +24,40 @@ export interface ClaimedDelivery {
 const PENDING = `('pending', 'failed')`;
 
 /**
- * SQL: how many deliveries of the endpoint `endpoint` (an SQL expression) are leased at `?` (now),
- * the delivery `except` (an SQL expression) not counted.
+ * SQL: how many runs (users: the deliveries of one user are sent one after another by one worker)
+ * other workers than `?` (the owner) hold leases for at the endpoint `endpoint` (an SQL
+ * expression) at `?` (now). A delivery of no user (`webhook.test`) is a run of its own.
  */
-const leasedAt = (endpoint: string, except?: string) =>
-  `(select count(*) from "webhook_delivery" "f" where "f"."endpoint_id" = ${endpoint} ` +
-  `and "f"."status" in ${PENDING} and "f"."locked_until" > ?${except ? ` and "f"."id" <> ${except}` : ""})`;
+const othersRunsAt = (endpoint: string) =>
+  `(select count(distinct coalesce("f"."user_id", "f"."id")) from "webhook_delivery" "f" ` +
+  `where "f"."endpoint_id" = ${endpoint} and "f"."status" in ${PENDING} and "f"."locked_until" > ? ` +
+  'and "f"."lease_owner" <> ?)';
 
-/** A write of background work, as statements run one after another or as one statement. */
-interface BackgroundWrite<R> {
-  steps(): StatementSteps<R>;
-  oneStatement(): Statement;
-  fromRows(rows: unknown[]): R;
-}
-
-/**
- * Makes a write of background work at once when the database can (SQLite: its steps inside this
- * turn's group commit, beside the requests' writes, instead of a commit of its own; PostgreSQL:
- * its one autocommit statement), else its steps in a transaction of its own.
- */
-async function writeInBackground<R>(database: Database, write: BackgroundWrite<R>): Promise<R> {
-  const budget = new RequestBudget(Date.now() + BACKGROUND_BUDGET_MS);
-  const atOnce: AtOnceWrite<R> = {
-    runSteps: (sql) => runStepsNow(write.steps(), sql),
-    asOneStatement: () => write.oneStatement(),
-    fromRows: (rows) => write.fromRows(rows),
-  };
-  const done = await database.writeNow(budget, atOnce);
-  if (done !== NOT_NOW) return done;
-  return database.runInTransaction(budget, (trx) => runStepsAwaiting(write.steps(), database.inTransaction(trx)));
+/** Makes a write of background work (its statements in order): see Database.writeSteps. */
+export function writeInBackground<R>(database: Database, steps: () => StatementSteps<R>): Promise<R> {
+  return database.writeSteps(new RequestBudget(Date.now() + BACKGROUND_BUDGET_MS), steps);
 }
 const BACKGROUND_BUDGET_MS = 10_000;
 
-/** One writing statement of background work (`?` placeholders); its rows. */
-const writeOne = <R>(database: Database, statement: Statement): Promise<R[]> =>
-  writeInBackground<R[]>(database, {
-    *steps() {
-      return (yield statement) as R[];
-    },
-    oneStatement: () => statement,
-    fromRows: (rows) => rows as R[],
-  });
-
 /**
- * The enabled endpoints that have a due delivery not leased and fewer than `endpointCap` leased,
- * with how many more each may take; read on committed data without a write. The claim is a write
- * (on SQLite it takes the database's one write lock), and a claim at an endpoint already at its
- * cap looked at every due delivery to find none: under a backlog of thousands, that was a third
- * of the server's time while the workers waited on their four deliveries in flight.
+ * The enabled endpoints that have a due delivery not leased and fewer than `endpointCap` runs
+ * leased by other workers than `owner`, with how many more runs there is room for; read on
+ * committed data without a write. The claim is a write (on SQLite it takes the database's one
+ * write lock), and a claim at an endpoint already at its cap looked at every due delivery to find
+ * none.
  */
 export async function endpointsWithRoom(
   database: Database,
   now: string,
   endpointCap: number,
+  owner: string,
 ): Promise<Array<{ id: string; room: number }>> {
   const rows = await database.reads.rows<{ id: string; leased: number | string }>(
-    `select "e"."id", ${leasedAt('"e"."id"')} as "leased" ` +
+    `select "e"."id", ${othersRunsAt('"e"."id"')} as "leased" ` +
       'from "webhook_endpoint" "e" where "e"."enabled" = 1 and exists (' +
       `select 1 from "webhook_delivery" "d" where "d"."endpoint_id" = "e"."id" and "d"."status" in ${PENDING} ` +
       'and "d"."next_attempt_at" <= ? and ("d"."locked_until" is null or "d"."locked_until" <= ?))',
-    [now, now, now],
+    [now, owner, now, now],
   );
   return rows
     .map((row) => ({ id: row.id, room: endpointCap - Number(row.leased) }))
@@ -90,40 +65,42 @@ export async function endpointsWithRoom(
 }
 
 /**
- * Leases up to `limit` due deliveries of one endpoint to `owner` until `leaseUntil`, in one
- * statement; their ids. Only the head of each user's queue (that user's earliest delivery not yet
- * final at this endpoint) may be claimed: a later event waits while an earlier one is still
- * being retried (per-user order). Events of no user (`webhook.test`) wait for nothing. The heads
- * are found by a walk over the distinct users in the order index (`users`: each step one index
- * seek to the next user), never by reading the queues: with a receiver down and its backlog of
- * 100,000 due but waiting deliveries, a claim that read them took 166 ms on SQLite and 1.6 s on
- * PostgreSQL at every poll; this one takes a millisecond or two. Its price is paid per user with
- * deliveries pending (70–90 µs a claim with 20 of them, against 4–6 µs for the reading claim when
- * the queues are healthy), which stays small next to a delivery. The endpoint's lease count is
- * checked again here (another instance may have claimed since endpointsWithRoom looked).
- * PostgreSQL skips rows other instances are claiming at this moment (Database.skipLocked) and
- * rechecks the lease on the row it locks. An expired lease (a worker killed mid-delivery) is due
+ * What claimRunsStatement takes: at one endpoint, up to `users` runs of up to `runLength`
+ * deliveries, while other workers hold fewer than `endpointCap` runs there.
+ */
+export interface RunClaim {
+  owner: string;
+  endpointId: string;
+  now: string;
+  leaseUntil: string;
+  users: number;
+  runLength: number;
+  endpointCap: number;
+}
+
+/**
+ * Leases runs at one endpoint to `owner` until `leaseUntil`: for up to `users` users, the first
+ * `runLength` deliveries of that user not yet final, in feed order, which the worker then sends
+ * one after another (a claim, and the write that comes with it, per run instead of per delivery).
+ * Returns the deliveries' ids. Three steps: the users, each user's first deliveries, the leases.
+ *
+ * Per-user order: a user is taken only while none of their deliveries here is leased (one worker
+ * at a time has a user) and their earliest is due; the run stops before the first that is not due
+ * (a retry waiting, behind a redelivered earlier one), so nothing is sent ahead of an earlier
+ * event. Events of no user (`webhook.test`) are runs of one and wait for nothing. The users are
+ * found by a walk over the distinct users in the order index, never by reading the queues: with a
+ * receiver down and 100,000 due deliveries waiting behind its failing heads, a claim that read the
+ * queues took 166 ms on SQLite and 1.6 s on PostgreSQL at every poll; this one takes a millisecond
+ * or two, at about 3.5 µs per user with deliveries pending. Other workers' runs at the endpoint are
+ * counted again here (another instance may have claimed since endpointsWithRoom looked). On
+ * PostgreSQL the heads are locked as they are chosen and heads other instances are locking are
+ * skipped (Database.skipLocked): whoever locks a user's head has that user until it commits, so
+ * two instances never split one user's run. An expired lease (a worker killed mid-delivery) is due
  * again.
  */
-export async function claimDue(
-  database: Database,
-  {
-    owner,
-    endpointId,
-    now,
-    leaseUntil,
-    limit,
-    endpointCap,
-  }: {
-    owner: string;
-    endpointId: string;
-    now: string;
-    leaseUntil: string;
-    limit: number;
-    endpointCap: number;
-  },
-): Promise<string[]> {
-  const rows = await writeOne<{ id: string }>(database, {
+export function* claimRunsSteps(database: Database, claim: RunClaim): StatementSteps<string[]> {
+  const { owner, endpointId, now, leaseUntil, users, runLength, endpointCap } = claim;
+  const heads = (yield {
     sql: `with recursive "users"("user_id") as (
       select min("user_id") from "webhook_delivery" where "endpoint_id" = ? and "status" in ${PENDING}
       union all
@@ -138,50 +115,73 @@ export async function claimDue(
       union all
       select "n"."id" from "webhook_delivery" "n"
       where "n"."endpoint_id" = ? and "n"."user_id" is null and "n"."status" in ${PENDING}
+    ), "busy"("user_id") as (
+      select "b"."user_id" from "webhook_delivery" "b" where "b"."endpoint_id" = ? and "b"."status" in ${PENDING}
+      and "b"."locked_until" > ? and "b"."user_id" is not null
     )
-    update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ?
-    where "id" in (
-      select "d"."id" from "webhook_delivery" "d" join "heads" on "heads"."id" = "d"."id"
-      where "d"."next_attempt_at" <= ? and ("d"."locked_until" is null or "d"."locked_until" <= ?)
-      order by "d"."next_attempt_at"
-      limit ?
-      ${database.skipLocked("d")}
-    ) and ("locked_until" is null or "locked_until" <= ?) and ${leasedAt("?")} < ?
-    returning "id"`,
+    select "d"."id", "d"."user_id" from "webhook_delivery" "d" join "heads" on "heads"."id" = "d"."id"
+    where "d"."next_attempt_at" <= ? and ("d"."locked_until" is null or "d"."locked_until" <= ?)
+    and ("d"."user_id" is null or "d"."user_id" not in (select "user_id" from "busy"))
+    and ${othersRunsAt("?")} < ?
+    order by "d"."next_attempt_at"
+    limit ?
+    ${database.skipLocked("d")}`,
     params: [
       endpointId,
       endpointId,
       endpointId,
       endpointId,
-      leaseUntil,
-      owner,
+      endpointId,
       now,
       now,
-      limit,
       now,
       endpointId,
       now,
+      owner,
       endpointCap,
+      users,
     ],
-  });
-  return rows.map((row) => row.id);
+  }) as Array<{ id: string; user_id: string | null }>;
+  const ids: string[] = [];
+  for (const head of heads) {
+    if (head.user_id === null) {
+      ids.push(head.id);
+      continue;
+    }
+    const window = (yield {
+      sql:
+        'select "id", "next_attempt_at" from "webhook_delivery" ' +
+        `where "endpoint_id" = ? and "user_id" = ? and "status" in ${PENDING} order by "position" limit ?`,
+      params: [endpointId, head.user_id, runLength],
+    }) as Array<{ id: string; next_attempt_at: string }>;
+    // The head, then each one after it up to the first not yet due.
+    for (const delivery of window) {
+      if (delivery.id !== head.id && delivery.next_attempt_at > now) break;
+      ids.push(delivery.id);
+    }
+  }
+  if (ids.length === 0) return ids;
+  const leased = (yield {
+    sql:
+      'update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ? ' +
+      `where "id" in (${ids.map(() => "?").join(", ")}) and ("locked_until" is null or "locked_until" <= ?) returning "id"`,
+    params: [leaseUntil, owner, ...ids, now],
+  }) as Array<{ id: string }>;
+  return leased.map((row) => row.id);
 }
 
 const CLAIMED_COLUMNS =
-  '"d"."id", "d"."endpoint_id", "d"."event_id", "d"."event_type", "d"."user_id", "d"."attempts", "ev"."data", ' +
-  '"e"."url", ' +
-  '"e"."secret", "e"."previous_secret", "e"."previous_secret_expires_at", "e"."failing_since"';
-
-const CLAIMED_JOINS =
-  'join "webhook_event" "ev" on "ev"."id" = "d"."event_id" join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id"';
+  '"d"."id", "d"."endpoint_id", "d"."event_id", "d"."event_type", "d"."user_id", "d"."position", "d"."attempts", ' +
+  '"ev"."data", "e"."url", "e"."secret", "e"."previous_secret", "e"."previous_secret_expires_at", "e"."failing_since"';
 
 /**
  * These deliveries (by primary key), if still leased to `owner`, with their event and endpoint.
  * By key: the lease columns have no index, and a search on them read every delivery kept.
  */
-const claimedById = (owner: string, ids: readonly string[]): Statement => ({
+export const claimedById = (owner: string, ids: readonly string[]): Statement => ({
   sql:
-    `select ${CLAIMED_COLUMNS} from "webhook_delivery" "d" ${CLAIMED_JOINS} ` +
+    `select ${CLAIMED_COLUMNS} from "webhook_delivery" "d" ` +
+    'join "webhook_event" "ev" on "ev"."id" = "d"."event_id" join "webhook_endpoint" "e" on "e"."id" = "d"."endpoint_id" ' +
     `where "d"."id" in (${ids.map(() => "?").join(", ")}) and "d"."lease_owner" = ?`,
   params: [...ids, owner],
 });
@@ -193,15 +193,13 @@ export function loadClaimed(database: Database, owner: string, ids: readonly str
   return database.reads.rows<ClaimedDelivery>(sql, params);
 }
 
-/** Gives a lease back untouched (shutdown, or over the endpoint's cap): due again at once. */
-export async function releaseLeases(database: Database, ids: string[], owner: string): Promise<void> {
-  for (const id of ids) {
-    await writeOne(database, {
-      sql: 'update "webhook_delivery" set "locked_until" = null, "lease_owner" = null where "id" = ? and "lease_owner" = ?',
-      params: [id, owner],
-    });
-  }
-}
+/** Gives leases back untouched (shutdown, the rest of a run that stopped): due again at once. */
+export const releaseStatement = (owner: string, ids: readonly string[]): Statement => ({
+  sql:
+    'update "webhook_delivery" set "locked_until" = null, "lease_owner" = null ' +
+    `where "id" in (${ids.map(() => "?").join(", ")}) and "lease_owner" = ?`,
+  params: [...ids, owner],
+});
 
 /** What one attempt came to. */
 export interface AttemptRecord {
@@ -214,102 +212,42 @@ export interface AttemptRecord {
   now: string;
 }
 
-/** Whom to claim next with a final outcome: the same user's next delivery at the same endpoint. */
-export interface NextOfUser {
-  endpointId: string;
-  userId: string;
-  leaseUntil: string;
-  endpointCap: number;
-}
+/** Records an attempt's outcome and ends its lease, if `owner` still holds it: one row back if so. */
+export const recordAttemptStatement = (id: string, owner: string, outcome: AttemptRecord): Statement => ({
+  sql:
+    'update "webhook_delivery" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "last_status" = ?, ' +
+    '"last_error" = ?, "last_duration_ms" = ?, "locked_until" = null, "lease_owner" = null, "updated_at" = ? ' +
+    'where "id" = ? and "lease_owner" = ? returning "id"',
+  params: [
+    outcome.status,
+    outcome.attempts,
+    outcome.nextAttemptAt,
+    outcome.lastStatus,
+    outcome.lastError,
+    outcome.durationMs,
+    outcome.now,
+    id,
+    owner,
+  ],
+});
 
-const RECORD_ATTEMPT =
-  'update "webhook_delivery" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "last_status" = ?, ' +
-  '"last_error" = ?, "last_duration_ms" = ?, "locked_until" = null, "lease_owner" = null, "updated_at" = ? ' +
-  'where "id" = ? and "lease_owner" = ? returning "id"';
+/** An endpoint's failure clock: cleared by a success, started by a failure when not running. */
+export const failingSinceStatement = (endpointId: string, since: string | null): Statement =>
+  since === null
+    ? {
+        sql: 'update "webhook_endpoint" set "failing_since" = null where "id" = ? and "failing_since" is not null',
+        params: [endpointId],
+      }
+    : {
+        sql: 'update "webhook_endpoint" set "failing_since" = ? where "id" = ? and "failing_since" is null',
+        params: [since, endpointId],
+      };
 
-/** SQL: the user's earliest delivery not final at the endpoint, the one just recorded excepted. */
-const userHead = (condition = "") =>
-  'select "h"."id" from "webhook_delivery" "h" where "h"."endpoint_id" = ? and "h"."user_id" = ? ' +
-  `and "h"."status" in ${PENDING} and "h"."id" <> ?${condition} order by "h"."position" limit 1`;
-
-/** SQL: the delivery is due, not leased, and its endpoint is enabled with room for one more lease. */
-const CLAIMABLE =
-  `"status" in ${PENDING} and "next_attempt_at" <= ? and ("locked_until" is null or "locked_until" <= ?) ` +
-  'and exists (select 1 from "webhook_endpoint" "e" where "e"."id" = ? and "e"."enabled" = 1) ' +
-  `and ${leasedAt("?", "?")} < ?`;
-
-/**
- * Records an attempt's outcome, if `owner` still holds the lease. With `next` (a final outcome:
- * the user's queue moves on), the same write also claims that user's next delivery at the endpoint
- * when it is due, and answers it ready to send: the worker's slot goes straight on to it, without
- * a claim of its own (the walk over every user pending, then the read of what it claimed).
- * Delivering a backlog, the claim and its read were a sixth of the server's time. Only the head
- * of the user's queue is taken, so per-user order holds as in claimDue; on PostgreSQL, a head
- * another instance is locking is skipped (left to the claim), never passed over for the next one.
- */
-export function recordAttempt(
-  database: Database,
-  id: string,
-  owner: string,
-  outcome: AttemptRecord,
-  next?: NextOfUser,
-): Promise<ClaimedDelivery | null> {
-  const record: Statement = {
-    sql: RECORD_ATTEMPT,
-    params: [
-      outcome.status,
-      outcome.attempts,
-      outcome.nextAttemptAt,
-      outcome.lastStatus,
-      outcome.lastError,
-      outcome.durationMs,
-      outcome.now,
-      id,
-      owner,
-    ],
-  };
-  if (next === undefined) {
-    return writeInBackground(database, {
-      *steps() {
-        yield record;
-        return null;
-      },
-      oneStatement: () => record,
-      fromRows: () => null,
-    });
-  }
-  const { now } = outcome;
-  const headParams = [next.endpointId, next.userId, id];
-  const claimableParams = [now, now, next.endpointId, next.endpointId, now, id, next.endpointCap];
-  return writeInBackground(database, {
-    *steps() {
-      const recorded = yield record;
-      if (recorded.length === 0) return null;
-      const claimed = (yield {
-        sql: `update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ? where "id" = (${userHead()}) and ${CLAIMABLE} returning "id"`,
-        params: [next.leaseUntil, owner, ...headParams, ...claimableParams],
-      }) as Array<{ id: string }>;
-      if (claimed.length === 0) return null;
-      const [delivery] = (yield claimedById(owner, [(claimed[0] as { id: string }).id])) as ClaimedDelivery[];
-      return delivery ?? null;
-    },
-    // One statement: PostgreSQL's CTEs all read the statement's snapshot, where the delivery just
-    // recorded is still pending (hence `"h"."id" <> ?` and the lease count without it).
-    oneStatement: () => ({
-      sql: `with "recorded" as (${RECORD_ATTEMPT}),
-      "head" as (${userHead(' and exists (select 1 from "recorded")')}),
-      "claimed" as (
-        update "webhook_delivery" set "locked_until" = ?, "lease_owner" = ?
-        where "id" in (select "d"."id" from "webhook_delivery" "d" join "head" on "head"."id" = "d"."id" ${database.skipLocked("d")})
-        and ${CLAIMABLE}
-        returning "id", "endpoint_id", "event_id", "event_type", "user_id", "attempts"
-      )
-      select ${CLAIMED_COLUMNS} from "claimed" "d" ${CLAIMED_JOINS}`,
-      params: [...record.params, ...headParams, next.leaseUntil, owner, ...claimableParams],
-    }),
-    fromRows: (rows) => (rows[0] as ClaimedDelivery | undefined) ?? null,
-  });
-}
+/** Disables an endpoint (410 Gone, or failing for five days). */
+export const disableEndpointStatement = (endpointId: string, reason: string, now: string): Statement => ({
+  sql: 'update "webhook_endpoint" set "enabled" = 0, "disabled_reason" = ?, "updated_at" = ? where "id" = ?',
+  params: [reason, now, endpointId],
+});
 
 /** Deliveries not final, and the creation time of the oldest. */
 export async function pendingSummary(db: Db): Promise<{ depth: number; oldest: string | null }> {

@@ -1,7 +1,27 @@
 import { Counter, Gauge, Registry } from "prom-client";
 
+/** Each counter the background increments, with its label (none for `relayed`). */
+export const COUNTER_LABELS = {
+  deliveries: "outcome",
+  attempts: "result",
+  endpointsDisabled: "reason",
+  relayed: null,
+} as const;
+export type CounterName = keyof typeof COUNTER_LABELS;
+
+/**
+ * The counters the background increments (webhook-background.ts): WebhookMetrics' own on the main
+ * thread, forwarding ones in the webhook thread (webhook-thread.worker.ts).
+ */
+export interface WebhookCounters {
+  deliveries: { inc(labels: { outcome: string }): void };
+  attempts: { inc(labels: { result: string }): void };
+  endpointsDisabled: { inc(labels: { reason: string }): void };
+  relayed: { inc(value?: number): void };
+}
+
 /** The webhook metrics of one app, in a registry of their own (merged into GET /metrics). */
-export class WebhookMetrics {
+export class WebhookMetrics implements WebhookCounters {
   readonly registry = new Registry();
   readonly deliveries = new Counter({
     name: "valara_webhook_deliveries_total",
@@ -26,6 +46,13 @@ export class WebhookMetrics {
     help: "Events this instance's relay placed in the feed",
     registers: [this.registry],
   });
+
+  /** Adds `by` to a counter (a count forwarded from the webhook thread). */
+  add(counter: CounterName, label: string | null, by: number): void {
+    const labelName = COUNTER_LABELS[counter];
+    if (labelName === null) this[counter].inc(by);
+    else this[counter].inc({ [labelName]: label ?? "" }, by);
+  }
 
   /** `pending()` is read at each scrape: deliveries not yet final, and the oldest one's age. */
   constructor(pending: () => Promise<{ depth: number; oldestAgeSeconds: number }>) {

@@ -191,7 +191,12 @@ export async function sendTest(deps: WebhookDeps, id: string, budget: RequestBud
   const [claimed] = await loadClaimed(deps.database, owner, [delivery.id]);
   if (!claimed) throw new AppError("webhook_endpoint_not_found");
   const result = await sendDelivery(deps.sender, claimed);
-  await recordOutcome({ ...deps, schedule: deps.config.retryScheduleSeconds, owner }, claimed, result, { final: true });
+  await recordOutcome(deps, owner, deps.config.retryScheduleSeconds, {
+    delivery: claimed,
+    result,
+    at: new Date(),
+    final: true,
+  });
   return {
     delivery_id: delivery.id,
     event_id: event.id,

@@ -1,0 +1,133 @@
+// The webhook thread (webhook-thread.ts starts it): the webhook background, its store calls, log
+// lines and counters sent to the main thread.
+import { parentPort, workerData } from "node:worker_threads";
+import type { FastifyBaseLogger } from "fastify";
+import { systemResolver } from "./address-guard.js";
+import type { BackgroundStore } from "./background-store.js";
+import { startBackground } from "./webhook-background.js";
+import { WebhookSender } from "./webhook-http.js";
+import { COUNTER_LABELS, type CounterName, type WebhookCounters } from "./webhook-metrics.js";
+import type { FromThread, StoreCall, ThreadSettings, ToThread } from "./webhook-thread.js";
+
+const port = parentPort;
+if (!port) throw new Error("webhook-thread.worker.ts runs in a worker thread (webhook-thread.ts)");
+const post = (message: FromThread) => port.postMessage(message);
+const settings = workerData as ThreadSettings;
+
+/** Errors as plain objects: pino's err serializer would give the same fields on the main thread. */
+function plain(fields: unknown): Record<string, unknown> {
+  if (typeof fields !== "object" || fields === null) return {};
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) =>
+      value instanceof Error
+        ? [
+            key,
+            { type: value.name, message: value.message, stack: value.stack, code: (value as { code?: unknown }).code },
+          ]
+        : [key, value],
+    ),
+  );
+}
+
+// The background logs with (fields, message), at these levels; the main thread's logger decides.
+const log =
+  (level: "info" | "warn" | "error") =>
+  (fields: unknown, message = "") =>
+    post({ type: "log", level, fields: plain(fields), message });
+const ignore = () => {};
+const logger = {
+  level: "info",
+  info: log("info"),
+  warn: log("warn"),
+  error: log("error"),
+  fatal: log("error"),
+  debug: ignore,
+  trace: ignore,
+  silent: ignore,
+  child: () => logger,
+} as unknown as FastifyBaseLogger;
+
+/**
+ * Counters kept here and sent in one message per turn of this thread's event loop, however many
+ * deliveries ended in it.
+ */
+const increments = new Map<string, [CounterName, string | null, number]>();
+let flushScheduled = false;
+function flushCounters(): void {
+  flushScheduled = false;
+  if (increments.size === 0) return;
+  post({ type: "counters", increments: [...increments.values()] });
+  increments.clear();
+}
+function counter<N extends CounterName>(name: N) {
+  const labelName = COUNTER_LABELS[name];
+  return {
+    inc(labelsOrBy?: Record<string, string> | number) {
+      const label = labelName === null || typeof labelsOrBy !== "object" ? null : (labelsOrBy[labelName] ?? "");
+      const by = typeof labelsOrBy === "number" ? labelsOrBy : 1;
+      const key = `${name}\u0000${label}`;
+      const entry = increments.get(key);
+      if (entry) entry[2] += by;
+      else increments.set(key, [name, label, by]);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushCounters);
+      }
+    },
+  };
+}
+const counters: WebhookCounters = {
+  deliveries: counter("deliveries"),
+  attempts: counter("attempts"),
+  endpointsDisabled: counter("endpointsDisabled"),
+  relayed: counter("relayed"),
+};
+
+/** The store: each call made on the main thread, answered by id. */
+const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+let lastCall = 0;
+function call<C extends StoreCall>(operation: C["operation"], args: C["args"]): Promise<never> {
+  const id = ++lastCall;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    post({ type: "store", id, operation, args } as FromThread);
+  });
+}
+const store: BackgroundStore = {
+  relay: () => call("relay", []),
+  endpointsWithRoom: (...args) => call("endpointsWithRoom", args),
+  cycle: (...args) => call("cycle", args),
+  sweep: (...args) => call("sweep", args),
+  refreshStatistics: () => call("refreshStatistics", []),
+};
+
+const sender = new WebhookSender({
+  timeoutMs: settings.webhooks.timeoutMs,
+  allowPrivate: settings.webhooks.allowPrivate,
+  resolve: systemResolver,
+});
+const background = startBackground({ store, config: settings.webhooks, sender, metrics: counters, logger });
+
+port.on("message", (message: ToThread) => {
+  if (message.type === "stored") {
+    const call = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error === undefined) call?.resolve(message.value);
+    else call?.reject(new Error(message.error));
+  } else if (message.type === "relay") background.relay();
+  else if (message.type === "wake") background.wake();
+  else if (message.type === "stop") {
+    void (async () => {
+      try {
+        await background.stop(message.graceMs);
+        await sender.close();
+      } catch (error) {
+        logger.warn({ err: error }, "stopping the webhook thread failed; its leases expire on their own");
+      }
+      flushCounters();
+      post({ type: "stopped" });
+      port.close();
+    })();
+  }
+});
+post({ type: "ready" });
