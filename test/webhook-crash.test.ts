@@ -92,6 +92,11 @@ describe(`webhooks survive kill -9 (${dialect})`, () => {
       }
     });
     await new Promise((resolve) => setTimeout(resolve, LOAD_MS));
+    // The delivery workers start with the first due delivery (their thread loads in a moment, longer
+    // through the test's TypeScript loader on a busy machine): the kill must land among deliveries.
+    for (let waited = 0; receiver.received.length === 0 && waited < 20_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const deliveredBeforeKill = receiver.received.length;
     first.child.kill("SIGKILL");
     killed = true;

@@ -6,6 +6,7 @@ import {
   claimRunsSteps,
   deleteOlderThan,
   endpointsWithRoom,
+  hasDueDeliveries,
   type RunClaim,
   releaseStatement,
   writeInBackground,
@@ -30,15 +31,17 @@ export interface CycleResult {
 
 /**
  * Everything the webhook background asks of the database, each call one operation of plain data
- * in and out, so that it can be made on another thread: in the webhook thread every call is
- * sent to the main thread, whose database makes it (webhook-thread.ts). The thread owns no
- * connection of its own: on SQLite its writes join the main thread's group commit instead of
+ * in and out, so that it can be made on another thread: the delivery workers in the webhook thread
+ * send each call to the main thread, whose database makes it (webhook-thread.ts). The thread owns
+ * no connection of its own: on SQLite its writes join the main thread's group commit instead of
  * taking the one write lock from it (a second writer connection made the API wait for that lock
  * 12 % of the time under load, and each side's commits emptied the other's page cache).
  */
 export interface BackgroundStore {
   /** One relay step (webhook-relay.ts): how many events it made. */
   relay(): Promise<number>;
+  /** Whether a delivery is due at `now` (a read): the delivery workers start once one is. */
+  hasDueDeliveries(now: string): Promise<boolean>;
   /** The endpoints with room for more runs (delivery.repository.ts endpointsWithRoom). */
   endpointsWithRoom(now: string, endpointCap: number, owner: string): Promise<Array<{ id: string; room: number }>>;
   /** One delivery cycle's write, in one transaction. */
@@ -54,6 +57,7 @@ export function localStore(database: Database): BackgroundStore {
   const inBackground = <T>(work: () => Promise<T>) => database.queries.inBackground(work);
   return {
     relay: () => relayOnce(database),
+    hasDueDeliveries: (now) => inBackground(() => hasDueDeliveries(database, now)),
     endpointsWithRoom: (now, endpointCap, owner) =>
       inBackground(() => endpointsWithRoom(database, now, endpointCap, owner)),
     cycle: (write) => inBackground(() => writeInBackground(database, () => cycleSteps(database, write))),
@@ -68,7 +72,7 @@ export function localStore(database: Database): BackgroundStore {
  */
 function* cycleSteps(database: Database, write: CycleWrite): StatementSteps<CycleResult> {
   const { owner, schedule, outcomes, toRelease, claims } = write;
-  const recorded = outcomes.length > 0 ? yield* recordOutcomeSteps(outcomes, owner, schedule) : [];
+  const recorded = yield* recordOutcomeSteps(outcomes, owner, schedule);
   if (toRelease.length > 0) yield releaseStatement(owner, toRelease);
   const ids: string[] = [];
   for (const claim of claims) ids.push(...(yield* claimRunsSteps(database, claim)));

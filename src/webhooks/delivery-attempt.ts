@@ -5,12 +5,12 @@ import {
   type ClaimedDelivery,
   disableEndpointStatement,
   failingSinceStatement,
-  recordAttemptStatement,
+  recordAttemptsStatement,
   writeInBackground,
 } from "./delivery.repository.js";
+import type { WebhookCounters } from "./webhook-counters.js";
 import { envelopeJson } from "./webhook-events.js";
 import type { SendResult, WebhookSender } from "./webhook-http.js";
-import type { WebhookCounters } from "./webhook-metrics.js";
 import { signatureHeaders } from "./webhook-signing.js";
 
 /** An endpoint failing without a single success for this long is disabled. */
@@ -18,6 +18,7 @@ export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600 * 1000;
 /** A Retry-After is honoured up to this many seconds. */
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 const JITTER = 0.2;
+const RECORDS_PER_STATEMENT = 500;
 
 /** The secrets that sign for an endpoint now, newest first (the old one for 24 h after a rotation). */
 export function signingSecrets(
@@ -76,50 +77,70 @@ export interface RecordedOutcome {
 const isSuccess = (result: SendResult) => result.status !== null && result.status >= 200 && result.status < 300;
 
 /**
- * The statements that record `outcomes`, in order, each only if `owner` still holds its lease
- * (else another worker has the delivery now, and its outcome counts): succeeded; failed with its
- * next attempt; dead after the last attempt of the schedule (or at once when `final`). 410
- * disables the endpoint, and so do five days of failures without a success; a success clears the
- * failure clock. An endpoint's clock is written once per change within the batch, not per outcome.
+ * The statements that record `outcomes`, each only if `owner` still holds its lease (else another
+ * worker has the delivery now, and its outcome counts): succeeded; failed with its next attempt;
+ * dead after the last attempt of the schedule (or at once when `final`). One statement records
+ * them all; then, in their order, 410 disables the endpoint, and so do five days of failures
+ * without a success, and a success clears the failure clock. An endpoint's clock is written once
+ * per change within the batch, not per outcome.
  */
 export function* recordOutcomeSteps(
   outcomes: readonly Outcome[],
   owner: string,
   schedule: readonly number[],
 ): StatementSteps<RecordedOutcome[]> {
+  if (outcomes.length === 0) return [];
+  const decided = outcomes.map((outcome) => {
+    const { delivery, result, at } = outcome;
+    const attempts = delivery.attempts + 1;
+    const gone = result.status === 410;
+    const status: RecordedOutcome["status"] = isSuccess(result)
+      ? "succeeded"
+      : gone || attempts >= schedule.length + 1 || outcome.final
+        ? "dead"
+        : "failed";
+    const nextAttemptAt =
+      status === "failed"
+        ? new Date(at.getTime() + retryDelaySeconds(schedule, attempts, result.retryAfterSeconds) * 1000).toISOString()
+        : at.toISOString();
+    return { outcome, status, attempts, nextAttemptAt };
+  });
+  const kept = new Set<string>();
+  // In chunks, under SQLite's and PostgreSQL's bounds on parameters, should outcomes have piled up.
+  for (let i = 0; i < decided.length; i += RECORDS_PER_STATEMENT) {
+    const chunk = decided.slice(i, i + RECORDS_PER_STATEMENT);
+    const rows = (yield recordAttemptsStatement(
+      owner,
+      chunk.map(({ outcome: { delivery, result, at }, status, attempts, nextAttemptAt }) => ({
+        id: delivery.id,
+        status,
+        attempts,
+        nextAttemptAt,
+        lastStatus: result.status,
+        lastError: result.error,
+        durationMs: result.durationMs,
+        now: at.toISOString(),
+      })),
+    )) as Array<{ id: string }>;
+    for (const row of rows) kept.add(row.id);
+  }
   const recorded: RecordedOutcome[] = [];
   // Each endpoint's failure clock as this batch leaves it, and the endpoints it disabled.
   const failingSince = new Map<string, string | null>();
   const disabled = new Set<string>();
-  for (const outcome of outcomes) {
+  for (const { outcome, status } of decided) {
     const { delivery, result, at } = outcome;
+    if (!kept.has(delivery.id)) continue;
     const now = at.toISOString();
-    const attempts = delivery.attempts + 1;
-    const ok = isSuccess(result);
-    const gone = result.status === 410;
-    const status = ok ? "succeeded" : gone || attempts >= schedule.length + 1 || outcome.final ? "dead" : "failed";
-    const nextAttemptAt =
-      status === "failed"
-        ? new Date(at.getTime() + retryDelaySeconds(schedule, attempts, result.retryAfterSeconds) * 1000).toISOString()
-        : now;
-    const kept = yield recordAttemptStatement(delivery.id, owner, {
-      status,
-      attempts,
-      nextAttemptAt,
-      lastStatus: result.status,
-      lastError: result.error,
-      durationMs: result.durationMs,
-      now,
-    });
-    if (kept.length === 0) continue;
     const endpointId = delivery.endpoint_id;
     const since = failingSince.has(endpointId) ? (failingSince.get(endpointId) ?? null) : delivery.failing_since;
     let disabledHere: RecordedOutcome["disabled"] = null;
-    if (ok) {
+    if (status === "succeeded") {
       if (since !== null) yield failingSinceStatement(endpointId, null);
       failingSince.set(endpointId, null);
     } else if (!disabled.has(endpointId)) {
       const started = since ?? now;
+      const gone = result.status === 410;
       if (gone || at.getTime() - Date.parse(started) >= DISABLE_AFTER_FAILING_MS) {
         disabledHere = { reason: gone ? "gone" : "failing", failingSince: started };
         disabled.add(endpointId);

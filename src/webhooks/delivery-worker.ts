@@ -3,21 +3,26 @@ import type { WebhookConfig } from "../config.js";
 import type { BackgroundStore, CycleResult } from "./background-store.js";
 import type { ClaimedDelivery, RunClaim } from "./delivery.repository.js";
 import { type Outcome, reportOutcomes, sendDelivery } from "./delivery-attempt.js";
+import type { Deliveries } from "./webhook-background.js";
+import type { WebhookCounters } from "./webhook-counters.js";
 import { newId } from "./webhook-events.js";
 import type { WebhookSender } from "./webhook-http.js";
-import type { WebhookCounters } from "./webhook-metrics.js";
+
+/** What the workers ask of the database (made on the main thread when they run in the webhook thread). */
+export type DeliveryStore = Pick<BackgroundStore, "endpointsWithRoom" | "cycle">;
 
 // A lease outlives the attempt's timeout by this much (the outcome's write included); a worker
 // killed mid-delivery delays that delivery by at most the lease.
 const LEASE_MARGIN_MS = 5_000;
 // Deliveries of one user that one claim leases, sent one after another: a claim and its write per
-// run instead of per delivery.
-const RUN_LENGTH = 25;
+// run instead of per delivery. A run of fast deliveries takes a fraction of its lease; one that
+// slows down stops before it could outlast the lease (run).
+const RUN_LENGTH = 100;
 // Outcomes of runs still under way are written at least this often.
 const RECORD_WITHIN_MS = 25;
 
 export interface WorkerDependencies {
-  store: BackgroundStore;
+  store: DeliveryStore;
   config: WebhookConfig;
   sender: WebhookSender;
   metrics: WebhookCounters;
@@ -43,7 +48,7 @@ interface Run {
  * At most `concurrency` runs in flight here; at most `endpointConcurrency` at one endpoint (across
  * instances, as far as the leases in the database show).
  */
-export class DeliveryWorkers {
+export class DeliveryWorkers implements Deliveries {
   readonly owner = newId("wrk");
   private readonly runs = new Set<Run>();
   private readonly perEndpoint = new Map<string, number>();

@@ -39,6 +39,16 @@ export function writeInBackground<R>(database: Database, steps: () => StatementS
 }
 const BACKGROUND_BUDGET_MS = 10_000;
 
+/** Whether any delivery is due at `now` and not leased; read on committed data. */
+export async function hasDueDeliveries(database: Database, now: string): Promise<boolean> {
+  const rows = await database.reads.rows<{ due: unknown }>(
+    `select 1 as "due" from "webhook_delivery" where "status" in ${PENDING} and "next_attempt_at" <= ? ` +
+      'and ("locked_until" is null or "locked_until" <= ?) limit 1',
+    [now, now],
+  );
+  return rows.length > 0;
+}
+
 /**
  * The enabled endpoints that have a due delivery not leased and fewer than `endpointCap` runs
  * leased by other workers than `owner`, with how many more runs there is room for; read on
@@ -212,24 +222,54 @@ export interface AttemptRecord {
   now: string;
 }
 
-/** Records an attempt's outcome and ends its lease, if `owner` still holds it: one row back if so. */
-export const recordAttemptStatement = (id: string, owner: string, outcome: AttemptRecord): Statement => ({
-  sql:
-    'update "webhook_delivery" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "last_status" = ?, ' +
-    '"last_error" = ?, "last_duration_ms" = ?, "locked_until" = null, "lease_owner" = null, "updated_at" = ? ' +
-    'where "id" = ? and "lease_owner" = ? returning "id"',
-  params: [
-    outcome.status,
-    outcome.attempts,
-    outcome.nextAttemptAt,
-    outcome.lastStatus,
-    outcome.lastError,
-    outcome.durationMs,
-    outcome.now,
-    id,
-    owner,
-  ],
-});
+/** The values of one row of recordAttemptsStatement, with their SQL types (a cast each). */
+const ATTEMPT_COLUMNS = [
+  ["id", "text"],
+  ["status", "text"],
+  ["attempts", "integer"],
+  ["next_attempt_at", "text"],
+  ["last_status", "integer"],
+  ["last_error", "text"],
+  ["last_duration_ms", "integer"],
+  ["updated_at", "text"],
+] as const;
+const ATTEMPT_ROW = `(${ATTEMPT_COLUMNS.map(([, type]) => `cast(? as ${type})`).join(", ")})`;
+
+/**
+ * Records attempts' outcomes and ends their leases, in one statement, for the deliveries `owner`
+ * still holds; their ids. One statement for a batch: SQLite then finds the pages and index
+ * entries once warm for the whole batch, where one statement per outcome cost about 30 µs each on
+ * the loaded server. The values come as a table (each cast, so that PostgreSQL knows their types).
+ */
+export function recordAttemptsStatement(
+  owner: string,
+  records: ReadonlyArray<{ id: string } & AttemptRecord>,
+): Statement {
+  const names = ATTEMPT_COLUMNS.map(([name]) => `"${name}"`);
+  return {
+    sql:
+      `with "v"(${names.join(", ")}) as (values ${records.map(() => ATTEMPT_ROW).join(", ")}) ` +
+      `update "webhook_delivery" set ${names
+        .slice(1)
+        .map((name) => `${name} = "v".${name}`)
+        .join(", ")}, "locked_until" = null, "lease_owner" = null ` +
+      'from "v" where "webhook_delivery"."id" = "v"."id" and "webhook_delivery"."lease_owner" = ? ' +
+      'returning "webhook_delivery"."id"',
+    params: [
+      ...records.flatMap((record) => [
+        record.id,
+        record.status,
+        record.attempts,
+        record.nextAttemptAt,
+        record.lastStatus,
+        record.lastError,
+        record.durationMs,
+        record.now,
+      ]),
+      owner,
+    ],
+  };
+}
 
 /** An endpoint's failure clock: cleared by a success, started by a failure when not running. */
 export const failingSinceStatement = (endpointId: string, since: string | null): Statement =>

@@ -4,8 +4,8 @@ import { RequestBudget } from "../http/request-budget.js";
 import { eventsOfHistory, type HistoryForEvents, type NewEvent, newId, signedUpEvent } from "./webhook-events.js";
 import type { DeliveryRow } from "./webhooks.repository.js";
 
-// Rows turned into events per relay step: small enough to keep the write lock briefly.
-const BATCH = 200;
+/** Rows turned into events per relay step: small enough to keep the write lock briefly. */
+export const RELAY_BATCH = 200;
 const RELAY_BUDGET_MS = 30_000;
 
 /** Which endpoints want `type`: their `event_types` (JSON), or every type when null. */
@@ -54,13 +54,13 @@ const INSERT_DELIVERY =
 function* relaySteps(now: string): StatementSteps<number> {
   const users = (yield {
     sql: 'select "id", "email", "role", "createdAt" from "user" where "webhook_relayed" = 0 order by "createdAt", "id" limit ?',
-    params: [BATCH],
+    params: [RELAY_BATCH],
   }) as Array<{ id: string; email: string; role: string | null; createdAt: string | Date }>;
   const history = (yield {
     sql:
       'select "h"."seq", "h"."user_id", "h"."at", "h"."actor_id", "h"."request_id", "h"."changes", "u"."email", "u"."role" ' +
       'from "user_history" "h" left join "user" "u" on "u"."id" = "h"."user_id" where "h"."relayed" = 0 order by "h"."seq" limit ?',
-    params: [BATCH],
+    params: [RELAY_BATCH],
   }) as HistoryForEvents[];
   if (users.length === 0 && history.length === 0) return 0;
   // A user's sign-up comes before their changes: both are numbered in this order.

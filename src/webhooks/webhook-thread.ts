@@ -2,23 +2,24 @@ import { Worker } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { type BackgroundStore, localStore } from "./background-store.js";
-import type { WebhookBackground } from "./webhook-background.js";
-import type { CounterName, WebhookMetrics } from "./webhook-metrics.js";
+import { localStore } from "./background-store.js";
+import type { DeliveryStore } from "./delivery-worker.js";
+import type { Deliveries } from "./webhook-background.js";
+import type { CounterName } from "./webhook-counters.js";
+import type { WebhookMetrics } from "./webhook-metrics.js";
 
 /** What the webhook thread is started with (plain data: it is copied into the thread). */
 export interface ThreadSettings {
   webhooks: WebhookConfig;
 }
 
-/** A call of the background's store, made on the main thread for the webhook thread. */
+/** A call of the delivery workers' store, made on the main thread for the webhook thread. */
 export type StoreCall = {
-  [K in keyof BackgroundStore]: { operation: K; args: Parameters<BackgroundStore[K]> };
-}[keyof BackgroundStore];
+  [K in keyof DeliveryStore]: { operation: K; args: Parameters<DeliveryStore[K]> };
+}[keyof DeliveryStore];
 
 /** The main thread's messages to the webhook thread. */
 export type ToThread =
-  | { type: "relay" }
   | { type: "wake" }
   | { type: "stop"; graceMs: number }
   | { type: "stored"; id: number; value?: unknown; error?: string };
@@ -35,18 +36,19 @@ export type FromThread =
 const RESTART_AFTER_MS = 1000;
 
 /**
- * Starts the webhook background (webhook-background.ts) in a worker thread, and resolves once it
- * runs. Sending, signing and the delivery cycles' bookkeeping cost the API's event loop about
- * 0.3 ms of CPU per event when they ran on it, twice a PATCH's own (BENCHMARKS.md), while the
- * second core sat a third idle. The thread owns no database connection: its store calls
- * (background-store.ts) are made here, on `database`, a few per delivery cycle, each a batch.
- * Its log lines and counters come back here too, to the app's logger and metrics. A thread that
- * dies is logged and started again; its leases expire as a killed process's would.
+ * Starts this instance's delivery workers (delivery-worker.ts) in a worker thread, and resolves
+ * once they run. Sending and signing cost the API's event loop about 0.1 ms of CPU per event when
+ * they ran on it (a third of a PATCH's own; BENCHMARKS.md), while the second core sat a third
+ * idle. The thread owns no database connection: the workers' store calls (background-store.ts),
+ * a read and a write per delivery cycle, each a batch, are made here on `database`. Their log lines
+ * and counters come back here too, to the app's logger and metrics. A thread that dies is logged
+ * and started again; its leases expire as a killed process's would. It costs about 25 MB of
+ * memory, which is why it starts only once there is something to deliver.
  */
 export async function startWebhookThread(
   settings: ThreadSettings,
   { database, logger, metrics }: { database: Database; logger: FastifyBaseLogger; metrics: WebhookMetrics },
-): Promise<WebhookBackground> {
+): Promise<Deliveries> {
   const store = localStore(database);
   let worker: Worker;
   let stopping = false;
@@ -102,7 +104,6 @@ export async function startWebhookThread(
 
   const post = (message: ToThread) => worker.postMessage(message);
   return {
-    relay: () => post({ type: "relay" }),
     wake: () => post({ type: "wake" }),
     stop: async (graceMs) => {
       if (stopping) return;

@@ -1,12 +1,11 @@
-// The webhook thread (webhook-thread.ts starts it): the webhook background, its store calls, log
+// The webhook thread (webhook-thread.ts starts it): the delivery workers, their store calls, log
 // lines and counters sent to the main thread.
 import { parentPort, workerData } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import { systemResolver } from "./address-guard.js";
-import type { BackgroundStore } from "./background-store.js";
-import { startBackground } from "./webhook-background.js";
+import { type DeliveryStore, DeliveryWorkers } from "./delivery-worker.js";
+import { COUNTER_LABELS, type CounterName, type WebhookCounters } from "./webhook-counters.js";
 import { WebhookSender } from "./webhook-http.js";
-import { COUNTER_LABELS, type CounterName, type WebhookCounters } from "./webhook-metrics.js";
 import type { FromThread, StoreCall, ThreadSettings, ToThread } from "./webhook-thread.js";
 
 const port = parentPort;
@@ -93,12 +92,9 @@ function call<C extends StoreCall>(operation: C["operation"], args: C["args"]): 
     post({ type: "store", id, operation, args } as FromThread);
   });
 }
-const store: BackgroundStore = {
-  relay: () => call("relay", []),
+const store: DeliveryStore = {
   endpointsWithRoom: (...args) => call("endpointsWithRoom", args),
   cycle: (...args) => call("cycle", args),
-  sweep: (...args) => call("sweep", args),
-  refreshStatistics: () => call("refreshStatistics", []),
 };
 
 const sender = new WebhookSender({
@@ -106,7 +102,8 @@ const sender = new WebhookSender({
   allowPrivate: settings.webhooks.allowPrivate,
   resolve: systemResolver,
 });
-const background = startBackground({ store, config: settings.webhooks, sender, metrics: counters, logger });
+const workers = new DeliveryWorkers({ store, config: settings.webhooks, sender, metrics: counters, logger });
+workers.start();
 
 port.on("message", (message: ToThread) => {
   if (message.type === "stored") {
@@ -114,12 +111,11 @@ port.on("message", (message: ToThread) => {
     waiting.delete(message.id);
     if (message.error === undefined) call?.resolve(message.value);
     else call?.reject(new Error(message.error));
-  } else if (message.type === "relay") background.relay();
-  else if (message.type === "wake") background.wake();
+  } else if (message.type === "wake") workers.wake();
   else if (message.type === "stop") {
     void (async () => {
       try {
-        await background.stop(message.graceMs);
+        await workers.stop(message.graceMs);
         await sender.close();
       } catch (error) {
         logger.warn({ err: error }, "stopping the webhook thread failed; its leases expire on their own");

@@ -4,7 +4,8 @@ import type { Services } from "../services.js";
 import { type Resolver, systemResolver } from "./address-guard.js";
 import { localStore } from "./background-store.js";
 import { pendingSummary } from "./delivery.repository.js";
-import { startBackground, type WebhookBackground } from "./webhook-background.js";
+import { DeliveryWorkers } from "./delivery-worker.js";
+import { type Deliveries, startBackground, type WebhookBackground } from "./webhook-background.js";
 import { WebhookSender } from "./webhook-http.js";
 import { WebhookMetrics } from "./webhook-metrics.js";
 import { startWebhookThread } from "./webhook-thread.js";
@@ -30,10 +31,9 @@ export function createWebhookMetrics(services: Services): WebhookMetrics {
 
 /**
  * Webhooks and the events feed: the routes on every instance; with WEBHOOKS_ENABLED the
- * background (webhook-background.ts: the relay, one sequencer at a time across instances, and
- * this instance's delivery workers), from onReady until stopWebhooks or close. The background
- * runs in a thread of its own (webhook-thread.ts), except with a test's resolver: a function,
- * which does not cross into a thread.
+ * background (webhook-background.ts: the relay, one sequencer at a time across instances, the
+ * sweep, and this instance's delivery workers in a thread of their own once deliveries are due),
+ * from onReady until stopWebhooks or close.
  */
 export const webhooksPlugin = fp(
   async (
@@ -60,12 +60,9 @@ export const webhooksPlugin = fp(
     };
     await app.register(webhooksRoutes, { deps });
 
-    const inThread = resolve === systemResolver;
-    let starting: Promise<WebhookBackground> | undefined;
     app.decorate("stopWebhooks", async (graceMs: number) => {
       stopped = true;
-      // A thread started for an app that never became ready is stopped too.
-      await (background ?? (await starting?.catch(() => undefined)))?.stop(graceMs);
+      await background?.stop(graceMs);
     });
     if (config.enabled) {
       // A write that was answered has committed: the relay looks at once (within NUDGE_MS, once
@@ -80,16 +77,19 @@ export const webhooksPlugin = fp(
         }
         done();
       });
-      // The thread starts now, beside the rest of the app's start-up (it loads its own modules
-      // and opens its own connections: about half a second), and runs from onReady.
-      starting = inThread
-        ? startWebhookThread({ webhooks: config }, { database: services.database, logger: app.log, metrics })
-        : undefined;
-      starting?.catch(() => {}); // awaited in onReady, whose failure it then is
+      const store = localStore(services.database);
+      // The delivery workers run in the webhook thread, except with a test's resolver: a function,
+      // which does not cross into a thread.
+      const startDeliveries = async (): Promise<Deliveries> => {
+        if (resolve === systemResolver) {
+          return startWebhookThread({ webhooks: config }, { database: services.database, logger: app.log, metrics });
+        }
+        const workers = new DeliveryWorkers({ store, config, sender, metrics, logger: app.log });
+        workers.start();
+        return workers;
+      };
       app.addHook("onReady", async () => {
-        background = starting
-          ? await starting
-          : startBackground({ store: localStore(services.database), config, sender, metrics, logger: app.log });
+        background = startBackground({ store, config, metrics, logger: app.log, startDeliveries });
       });
     }
     app.addHook("onClose", async () => {
