@@ -15,6 +15,7 @@ import type { SendResult } from "../src/webhooks/webhook-http.js";
 import { newDelivery } from "../src/webhooks/webhook-relay.js";
 import { insertEndpoint, insertEventsAndDeliveries } from "../src/webhooks/webhooks.repository.js";
 import { createTestDatabase } from "./support/harness.js";
+import { quietReporting } from "./support/webhook-receiver.js";
 
 const OWNER = "wrk_test";
 const PAST = new Date(Date.now() - 60_000).toISOString();
@@ -38,7 +39,7 @@ describe("a delivery cycle's write: outcomes, then claims of runs", () => {
       { cli: true },
     );
     await services.migrate();
-    store = localStore(services.database);
+    store = localStore(services.database, quietReporting());
   });
   after(async () => {
     await services.close();

@@ -3,14 +3,18 @@ import { after, before, describe, it } from "node:test";
 import { localStore } from "../src/webhooks/background-store.js";
 import { RETENTION_MS, sweepOldEvents } from "../src/webhooks/webhook-background.js";
 import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
-import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
+import { quietReporting, type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
   let t: TestApp;
   let receiver: Receiver;
   let admin: Awaited<ReturnType<typeof makeUser>>;
+  const logLines: Array<Record<string, unknown>> = [];
   before(async () => {
-    t = await startTestApp({ ...WEBHOOK_TEST_ENV, WEBHOOK_RETRY_SCHEDULE: "0.1,0.1" });
+    t = await startTestApp(
+      { ...WEBHOOK_TEST_ENV, WEBHOOK_RETRY_SCHEDULE: "0.1,0.1", LOG_LEVEL: "warn" },
+      { logDestination: { write: (line: string) => logLines.push(JSON.parse(line)) } },
+    );
     receiver = await startReceiver(() => ({ status: 500 }));
     admin = await makeUser(t, "admin");
   });
@@ -61,6 +65,12 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
     assert.equal(shown.disabled_reason, "failing");
     const metrics = await send(t, "GET", "/metrics");
     assert.match(metrics.body, /valara_webhook_endpoints_disabled_total\{reason="failing"\} 1/);
+    assert.ok(
+      logLines.some(
+        (line) => line.msg === "webhook endpoint failing for 5 days: disabled" && line.endpointId === created.id,
+      ),
+      "the disabling is logged",
+    );
     assert.match(metrics.body, /valara_webhook_attempts_total\{result="failure"\} \d+/);
     assert.match(metrics.body, /valara_webhook_pending_deliveries \d+/);
     assert.match(metrics.body, /valara_webhook_oldest_pending_age_seconds [\d.]+/);
@@ -110,7 +120,7 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
       .set({ created_at: old })
       .where("event_id", "in", oldIds)
       .execute();
-    const removed = await sweepOldEvents(localStore(t.services.database));
+    const removed = await sweepOldEvents(localStore(t.services.database, quietReporting()));
     assert.ok(removed >= 3, `removed ${removed}`);
     const afterSweep = await feed();
     assert.deepEqual(

@@ -10,6 +10,7 @@ import { openServices, type Services } from "../src/services.js";
 import { localStore } from "../src/webhooks/background-store.js";
 import { DeliveryStatistics } from "../src/webhooks/delivery-statistics.js";
 import { createTestDatabase, dialect } from "./support/harness.js";
+import { quietReporting } from "./support/webhook-receiver.js";
 
 describe("the deliveries' planner statistics (PostgreSQL)", {
   skip: dialect !== "postgres" && "PostgreSQL only",
@@ -48,7 +49,9 @@ describe("the deliveries' planner statistics (PostgreSQL)", {
 
   it("analyzes the table after 200 relayed events, then after as many again, never twice at once", async () => {
     const errors: unknown[] = [];
-    const statistics = new DeliveryStatistics(localStore(services.database), (error) => errors.push(error));
+    const statistics = new DeliveryStatistics(localStore(services.database, quietReporting()), (error) =>
+      errors.push(error),
+    );
     const before = await analyzedTimes();
     statistics.relayed(199);
     await statistics.settled();

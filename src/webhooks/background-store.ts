@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/database.js";
 import type { StatementSteps } from "../db/raw-sql.js";
 import {
@@ -11,7 +12,8 @@ import {
   releaseStatement,
   writeInBackground,
 } from "./delivery.repository.js";
-import { type Outcome, type RecordedOutcome, recordOutcomeSteps } from "./delivery-attempt.js";
+import { type Outcome, type RecordedOutcome, recordOutcomeSteps, reportOutcomes } from "./delivery-attempt.js";
+import type { WebhookCounters } from "./webhook-counters.js";
 import { relayOnce } from "./webhook-relay.js";
 
 /** One delivery cycle's write (DeliveryWorkers): outcomes to record, leases to give back, runs to claim. */
@@ -52,15 +54,29 @@ export interface BackgroundStore {
   refreshStatistics(): Promise<void>;
 }
 
-/** The store on `database`, on this thread; every statement counted as background work. */
-export function localStore(database: Database): BackgroundStore {
+/** Where a cycle's outcomes are counted and told: the main thread's metrics and logger. */
+export interface OutcomeReporting {
+  metrics: WebhookCounters;
+  logger: Pick<FastifyBaseLogger, "warn">;
+}
+
+/**
+ * The store on `database`, on this thread; every statement counted as background work. The
+ * outcomes a cycle records are counted and logged here, as they commit: the counters agree with
+ * the database whenever it is read.
+ */
+export function localStore(database: Database, { metrics, logger }: OutcomeReporting): BackgroundStore {
   const inBackground = <T>(work: () => Promise<T>) => database.queries.inBackground(work);
   return {
     relay: () => relayOnce(database),
     hasDueDeliveries: (now) => inBackground(() => hasDueDeliveries(database, now)),
     endpointsWithRoom: (now, endpointCap, owner) =>
       inBackground(() => endpointsWithRoom(database, now, endpointCap, owner)),
-    cycle: (write) => inBackground(() => writeInBackground(database, () => cycleSteps(database, write))),
+    cycle: async (write) => {
+      const result = await inBackground(() => writeInBackground(database, () => cycleSteps(database, write)));
+      reportOutcomes(write.outcomes, result.recorded, metrics, logger);
+      return result;
+    },
     sweep: (cutoff, batch) => inBackground(() => deleteOlderThan(database.db, cutoff, batch)),
     refreshStatistics: () => inBackground(() => database.refreshStatistics("webhook_delivery")),
   };

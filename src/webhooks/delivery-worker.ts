@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { BackgroundStore, CycleResult } from "./background-store.js";
 import type { ClaimedDelivery, RunClaim } from "./delivery.repository.js";
-import { type Outcome, reportOutcomes, sendDelivery } from "./delivery-attempt.js";
+import { type Outcome, sendDelivery } from "./delivery-attempt.js";
 import type { Deliveries } from "./webhook-background.js";
 import type { WebhookCounters } from "./webhook-counters.js";
 import { newId } from "./webhook-events.js";
@@ -94,7 +94,7 @@ export class DeliveryWorkers implements Deliveries {
 
   /** One cycle: one write, then the runs it claimed started; how many runs. */
   private async cycleOnce(): Promise<number> {
-    const { store, config, metrics, logger } = this.deps;
+    const { store, config } = this.deps;
     const claims = this.stopping ? [] : await this.plan();
     const outcomes = this.outcomes;
     const toRelease = this.toRelease;
@@ -118,7 +118,6 @@ export class DeliveryWorkers implements Deliveries {
       this.toRelease.unshift(...toRelease);
       throw error;
     }
-    reportOutcomes(outcomes, written.recorded, metrics, logger);
     const leaseUntil = claims[0] ? Date.parse(claims[0].leaseUntil) : 0;
     return this.startRuns(written.claimed, leaseUntil);
   }

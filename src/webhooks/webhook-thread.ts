@@ -49,7 +49,7 @@ export async function startWebhookThread(
   settings: ThreadSettings,
   { database, logger, metrics }: { database: Database; logger: FastifyBaseLogger; metrics: WebhookMetrics },
 ): Promise<Deliveries> {
-  const store = localStore(database);
+  const store = localStore(database, { metrics, logger });
   let worker: Worker;
   let stopping = false;
   let alive = false;

@@ -77,7 +77,7 @@ export const webhooksPlugin = fp(
         }
         done();
       });
-      const store = localStore(services.database);
+      const store = localStore(services.database, { metrics, logger: app.log });
       // The delivery workers run in the webhook thread, except with a test's resolver: a function,
       // which does not cross into a thread.
       const startDeliveries = async (): Promise<Deliveries> => {

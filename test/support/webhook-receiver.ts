@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createLogger } from "../../src/logger.js";
+import { WebhookMetrics } from "../../src/webhooks/webhook-metrics.js";
 
 /** One request a receiver got: its headers and the exact bytes of its body. */
 export interface Received {
@@ -74,3 +76,9 @@ export const WEBHOOK_TEST_ENV = {
   WEBHOOK_TIMEOUT_MS: "2000",
   WEBHOOK_RETRY_SCHEDULE: "0.2,0.2,0.2",
 };
+
+/** Where outcomes recorded outside an app are counted and told (a store of a test's own): nowhere read. */
+export const quietReporting = () => ({
+  metrics: new WebhookMetrics(async () => ({ depth: 0, oldestAgeSeconds: 0 })),
+  logger: createLogger("silent"),
+});
