@@ -59,9 +59,12 @@ export function retryDelaySeconds(schedule: readonly number[], attempts: number,
   return base * (1 - JITTER + Math.random() * 2 * JITTER);
 }
 
+/** Of a delivery, what recording its outcome needs (a worker hands over no more: no body, no secret). */
+export type AttemptedDelivery = Pick<ClaimedDelivery, "id" | "endpoint_id" | "attempts" | "failing_since">;
+
 /** What one POST of a delivery came to, and when it ended; `final`: no retry (a test send). */
 export interface Outcome {
-  delivery: ClaimedDelivery;
+  delivery: AttemptedDelivery;
   result: SendResult;
   at: Date;
   final?: boolean;

@@ -38,7 +38,7 @@ interface Run {
 /**
  * This instance's delivery workers. Each cycle is one write: it records the outcomes of the
  * attempts made since the last (and gives back the leases of runs cut short), then claims runs for
- * the free slots (delivery.repository.ts claimRunsStatement). Each run is sent one delivery after
+ * the free slots (delivery.repository.ts claimRunsSteps). Each run is sent one delivery after
  * another while its outcomes wait for the next cycle: a user's later event goes out once the
  * earlier one succeeded, without waiting for that to be written. A crash before the write only
  * means those deliveries are sent again once their leases expire (at least once, same event ids,
@@ -188,7 +188,8 @@ export class DeliveryWorkers implements Deliveries {
           metrics.attempts.inc({ result: "aborted" });
           return;
         }
-        this.outcomes.push({ delivery, result, at: new Date() });
+        const { id, endpoint_id, attempts, failing_since } = delivery;
+        this.outcomes.push({ delivery: { id, endpoint_id, attempts, failing_since }, result, at: new Date() });
         sent++;
         this.recordWithin();
         if (result.status === null || result.status < 200 || result.status >= 300) return;

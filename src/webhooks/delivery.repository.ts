@@ -75,7 +75,7 @@ export async function endpointsWithRoom(
 }
 
 /**
- * What claimRunsStatement takes: at one endpoint, up to `users` runs of up to `runLength`
+ * What claimRunsSteps takes: at one endpoint, up to `users` runs of up to `runLength`
  * deliveries, while other workers hold fewer than `endpointCap` runs there.
  */
 export interface RunClaim {

@@ -1,5 +1,6 @@
 // The webhook thread (webhook-thread.ts starts it): the delivery workers, their store calls, log
 // lines and counters sent to the main thread.
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import { systemResolver } from "./address-guard.js";
@@ -12,6 +13,20 @@ const port = parentPort;
 if (!port) throw new Error("webhook-thread.worker.ts runs in a worker thread (webhook-thread.ts)");
 const post = (message: FromThread) => port.postMessage(message);
 const settings = workerData as ThreadSettings;
+
+// When the API and the deliveries both want the CPU, the API goes first: this thread runs at a
+// lower priority (Linux gives each thread its own nice value; `setPriority(0, …)` sets this one's
+// alone there, where elsewhere it would set the whole process's). It holds no lock the API could
+// wait on. Interleaved at full PATCH load with an endpoint: +9.5 % PATCHes per second (2,133
+// against 1,948), deliveries still keeping pace, p50 from commit to receiver 154 ms instead of 100.
+const NICENESS = 15;
+if (process.platform === "linux") {
+  try {
+    setPriority(0, NICENESS);
+  } catch {
+    // Not allowed here: deliveries run at the API's priority, as they would anywhere else.
+  }
+}
 
 /** Errors as plain objects: pino's err serializer would give the same fields on the main thread. */
 function plain(fields: unknown): Record<string, unknown> {
