@@ -34,12 +34,14 @@ export type FromThread =
 
 // A thread that died unexpectedly is started again after this long.
 const RESTART_AFTER_MS = 1000;
+// Past its grace, a stopping thread has this long to write its last outcomes and give back its leases.
+const STOP_MARGIN_MS = 5000;
 
 /**
  * Starts this instance's delivery workers (delivery-worker.ts) in a worker thread, and resolves
- * once they run. Sending and signing cost the API's event loop about 0.1 ms of CPU per event when
- * they ran on it (a third of a PATCH's own; BENCHMARKS.md), while the second core sat a third
- * idle. The thread owns no database connection: the workers' store calls (background-store.ts),
+ * once they run. Sending and signing cost about 0.2 ms of CPU per event (the thread's own CPU
+ * under load, BENCHMARKS.md), more than half a PATCH's; on the API's event loop that was taken
+ * from the requests, while the second core sat a third idle. The thread owns no database connection: the workers' store calls (background-store.ts),
  * a read and a write per delivery cycle, each a batch, are made here on `database`. Their log lines
  * and counters come back here too, to the app's logger and metrics. A thread that dies is logged
  * and started again; its leases expire as a killed process's would. It costs about 25 MB of
@@ -111,7 +113,10 @@ export async function startWebhookThread(
       if (!alive) return; // between a crash and its restart: nothing runs
       const done = new Promise<void>((resolve) => (stopped = resolve));
       post({ type: "stop", graceMs });
-      await done;
+      // A thread that does not answer in time is ended: its leases expire as a killed process's do.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs + STOP_MARGIN_MS)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
