@@ -109,7 +109,7 @@ describe("a delivery cycle's write: outcomes, then claims of runs", () => {
     endpointCap,
   });
   const cycle = (write: Partial<CycleWrite>) =>
-    store.cycle({ owner: OWNER, schedule: SCHEDULE, outcomes: [], toRelease: [], claims: [], ...write });
+    store.cycle({ owner: OWNER, schedule: SCHEDULE, outcomes: [], toRelease: [], claims: [], aborted: 0, ...write });
   const ids = (claimed: ClaimedDelivery[]) => claimed.map((delivery) => delivery.id).sort();
   const answered = (status: number | null): SendResult => ({
     status,
@@ -216,6 +216,34 @@ describe("a delivery cycle's write: outcomes, then claims of runs", () => {
       .where("id", "=", endpoint)
       .executeTakeFirstOrThrow();
     assert.notEqual(endpointRow.failing_since, null, "the failure clock started");
+  });
+
+  it("counts the outcomes it records and the attempts a shutdown cut short, as they commit", async () => {
+    const [first, second] = await queue("u1", [1, 2]);
+    const reporting = quietReporting();
+    const counted = localStore(services.database, reporting);
+    const { claimed } = await counted.cycle({
+      owner: OWNER,
+      schedule: SCHEDULE,
+      outcomes: [],
+      toRelease: [],
+      claims: [claim(1, 2)],
+      aborted: 0,
+    });
+    const head = claimed.find((delivery) => delivery.id === first) as ClaimedDelivery;
+    await counted.cycle({
+      owner: OWNER,
+      schedule: SCHEDULE,
+      outcomes: [{ delivery: head, result: answered(200), at: new Date() }],
+      toRelease: [second as string],
+      claims: [],
+      aborted: 1,
+    });
+    const metrics = await reporting.metrics.registry.metrics();
+    assert.match(metrics, /valara_webhook_deliveries_total\{outcome="succeeded"\} 1/);
+    assert.match(metrics, /valara_webhook_attempts_total\{result="success"\} 1/);
+    assert.match(metrics, /valara_webhook_attempts_total\{result="aborted"\} 1/);
+    assert.equal((await row(second as string)).lease_owner, null);
   });
 
   it("records nothing for a delivery whose lease another worker holds now", async () => {

@@ -13,7 +13,7 @@ import {
   writeInBackground,
 } from "./delivery.repository.js";
 import { type Outcome, type RecordedOutcome, recordOutcomeSteps, reportOutcomes } from "./delivery-attempt.js";
-import type { WebhookCounters } from "./webhook-counters.js";
+import type { WebhookMetrics } from "./webhook-metrics.js";
 import { relayOnce } from "./webhook-relay.js";
 
 /** One delivery cycle's write (DeliveryWorkers): outcomes to record, leases to give back, runs to claim. */
@@ -23,6 +23,8 @@ export interface CycleWrite {
   outcomes: readonly Outcome[];
   toRelease: readonly string[];
   claims: readonly RunClaim[];
+  /** Attempts cut short by a shutdown since the last cycle (counted, not recorded). */
+  aborted: number;
 }
 
 /** What a cycle's write came to: the outcomes kept, and the deliveries claimed. */
@@ -56,7 +58,7 @@ export interface BackgroundStore {
 
 /** Where a cycle's outcomes are counted and told: the main thread's metrics and logger. */
 export interface OutcomeReporting {
-  metrics: WebhookCounters;
+  metrics: WebhookMetrics;
   logger: Pick<FastifyBaseLogger, "warn">;
 }
 
@@ -75,6 +77,7 @@ export function localStore(database: Database, { metrics, logger }: OutcomeRepor
     cycle: async (write) => {
       const result = await inBackground(() => writeInBackground(database, () => cycleSteps(database, write)));
       reportOutcomes(write.outcomes, result.recorded, metrics, logger);
+      if (write.aborted > 0) metrics.attempts.inc({ result: "aborted" }, write.aborted);
       return result;
     },
     sweep: (cutoff, batch) => inBackground(() => deleteOlderThan(database.db, cutoff, batch)),

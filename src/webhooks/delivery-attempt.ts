@@ -8,9 +8,9 @@ import {
   recordAttemptsStatement,
   writeInBackground,
 } from "./delivery.repository.js";
-import type { WebhookCounters } from "./webhook-counters.js";
 import { envelopeJson } from "./webhook-events.js";
 import type { SendResult, WebhookSender } from "./webhook-http.js";
+import type { WebhookMetrics } from "./webhook-metrics.js";
 import { signatureHeaders } from "./webhook-signing.js";
 
 /** An endpoint failing without a single success for this long is disabled. */
@@ -162,7 +162,7 @@ export function* recordOutcomeSteps(
 export function reportOutcomes(
   outcomes: readonly Outcome[],
   recorded: readonly RecordedOutcome[],
-  metrics: WebhookCounters,
+  metrics: WebhookMetrics,
   logger: Pick<FastifyBaseLogger, "warn">,
 ): void {
   for (const { result } of outcomes) {
@@ -185,7 +185,7 @@ export function reportOutcomes(
 
 /** Records one outcome now (a test send), and reports it; its new status (null: lease lost). */
 export async function recordOutcome(
-  ctx: { database: Database; metrics: WebhookCounters; logger: Pick<FastifyBaseLogger, "warn"> },
+  ctx: { database: Database; metrics: WebhookMetrics; logger: Pick<FastifyBaseLogger, "warn"> },
   owner: string,
   schedule: readonly number[],
   outcome: Outcome,

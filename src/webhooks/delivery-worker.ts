@@ -4,7 +4,6 @@ import type { BackgroundStore, CycleResult } from "./background-store.js";
 import type { ClaimedDelivery, RunClaim } from "./delivery.repository.js";
 import { type Outcome, sendDelivery } from "./delivery-attempt.js";
 import type { Deliveries } from "./webhook-background.js";
-import type { WebhookCounters } from "./webhook-counters.js";
 import { newId } from "./webhook-events.js";
 import type { WebhookSender } from "./webhook-http.js";
 
@@ -25,7 +24,6 @@ export interface WorkerDependencies {
   store: DeliveryStore;
   config: WebhookConfig;
   sender: WebhookSender;
-  metrics: WebhookCounters;
   logger: FastifyBaseLogger;
 }
 
@@ -55,6 +53,7 @@ export class DeliveryWorkers implements Deliveries {
   /** Attempts made and not yet written, and leases to give back, for the next cycle. */
   private outcomes: Outcome[] = [];
   private toRelease: string[] = [];
+  private aborted = 0;
   private timer: NodeJS.Timeout | undefined;
   private recordSoon: NodeJS.Timeout | undefined;
   private cycling: Promise<void> | undefined;
@@ -98,9 +97,12 @@ export class DeliveryWorkers implements Deliveries {
     const claims = this.stopping ? [] : await this.plan();
     const outcomes = this.outcomes;
     const toRelease = this.toRelease;
+    const aborted = this.aborted;
+    // An aborted attempt's delivery is always given back: `toRelease` is not empty then.
     if (outcomes.length === 0 && toRelease.length === 0 && claims.length === 0) return 0;
     this.outcomes = [];
     this.toRelease = [];
+    this.aborted = 0;
     clearTimeout(this.recordSoon);
     this.recordSoon = undefined;
     let written: CycleResult;
@@ -111,11 +113,13 @@ export class DeliveryWorkers implements Deliveries {
         outcomes,
         toRelease,
         claims,
+        aborted,
       });
     } catch (error) {
       // Kept for the next cycle: nothing of this one was written.
       this.outcomes.unshift(...outcomes);
       this.toRelease.unshift(...toRelease);
+      this.aborted += aborted;
       throw error;
     }
     const leaseUntil = claims[0] ? Date.parse(claims[0].leaseUntil) : 0;
@@ -173,7 +177,7 @@ export class DeliveryWorkers implements Deliveries {
    * the deliveries not sent are given back at the next cycle.
    */
   private run(deliveries: ClaimedDelivery[], leaseUntil: number): void {
-    const { sender, metrics, logger, config } = this.deps;
+    const { sender, logger, config } = this.deps;
     const endpointId = (deliveries[0] as ClaimedDelivery).endpoint_id;
     const controller = new AbortController();
     this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
@@ -184,8 +188,8 @@ export class DeliveryWorkers implements Deliveries {
         if (this.stopping || Date.now() + config.timeoutMs > leaseUntil) return;
         const result = await sendDelivery(sender, delivery, controller.signal);
         if (controller.signal.aborted) {
-          // Stopped mid-attempt: not counted; the lease is given back for another worker.
-          metrics.attempts.inc({ result: "aborted" });
+          // Stopped mid-attempt: no outcome; the lease is given back for another worker.
+          this.aborted++;
           return;
         }
         const { id, endpoint_id, attempts, failing_since } = delivery;

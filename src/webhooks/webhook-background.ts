@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
 import type { BackgroundStore } from "./background-store.js";
 import { DeliveryStatistics } from "./delivery-statistics.js";
-import type { WebhookCounters } from "./webhook-counters.js";
+import type { WebhookMetrics } from "./webhook-metrics.js";
 import { RELAY_BATCH } from "./webhook-relay.js";
 
 /** Events and deliveries are kept this long. */
@@ -40,7 +40,7 @@ export interface WebhookBackground {
 export interface BackgroundDependencies {
   store: BackgroundStore;
   config: WebhookConfig;
-  metrics: WebhookCounters;
+  metrics: WebhookMetrics;
   logger: FastifyBaseLogger;
   /** Starts the delivery workers; called once, when deliveries are first due. */
   startDeliveries(): Promise<Deliveries>;

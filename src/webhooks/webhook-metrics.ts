@@ -1,8 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
-import { COUNTER_LABELS, type CounterName, type WebhookCounters } from "./webhook-counters.js";
 
 /** The webhook metrics of one app, in a registry of their own (merged into GET /metrics). */
-export class WebhookMetrics implements WebhookCounters {
+export class WebhookMetrics {
   readonly registry = new Registry();
   readonly deliveries = new Counter({
     name: "valara_webhook_deliveries_total",
@@ -27,13 +26,6 @@ export class WebhookMetrics implements WebhookCounters {
     help: "Events this instance's relay placed in the feed",
     registers: [this.registry],
   });
-
-  /** Adds `by` to a counter (a count forwarded from the webhook thread). */
-  add(counter: CounterName, label: string | null, by: number): void {
-    const labelName = COUNTER_LABELS[counter];
-    if (labelName === null) this[counter].inc(by);
-    else this[counter].inc({ [labelName]: label ?? "" }, by);
-  }
 
   /** `pending()` is read at each scrape: deliveries not yet final, and the oldest one's age. */
   constructor(pending: () => Promise<{ depth: number; oldestAgeSeconds: number }>) {

@@ -1,12 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebhookConfig } from "../config.js";
-import type { Database } from "../db/database.js";
-import { localStore } from "./background-store.js";
 import type { DeliveryStore } from "./delivery-worker.js";
 import type { Deliveries } from "./webhook-background.js";
-import type { CounterName } from "./webhook-counters.js";
-import type { WebhookMetrics } from "./webhook-metrics.js";
 
 /** What the webhook thread is started with (plain data: it is copied into the thread). */
 export interface ThreadSettings {
@@ -28,7 +24,6 @@ export type ToThread =
 export type FromThread =
   | { type: "ready" }
   | { type: "log"; level: "info" | "warn" | "error"; fields: Record<string, unknown>; message: string }
-  | { type: "counters"; increments: Array<[CounterName, string | null, number]> }
   | ({ type: "store"; id: number } & StoreCall)
   | { type: "stopped" };
 
@@ -41,17 +36,17 @@ const STOP_MARGIN_MS = 5000;
  * Starts this instance's delivery workers (delivery-worker.ts) in a worker thread, and resolves
  * once they run. Sending and signing cost about 0.2 ms of CPU per event (the thread's own CPU
  * under load, BENCHMARKS.md), more than half a PATCH's; on the API's event loop that was taken
- * from the requests, while the second core sat a third idle. The thread owns no database connection: the workers' store calls (background-store.ts),
- * a read and a write per delivery cycle, each a batch, are made here on `database`. Their log lines
- * and counters come back here too, to the app's logger and metrics. A thread that dies is logged
- * and started again; its leases expire as a killed process's would. It costs about 25 MB of
- * memory, which is why it starts only once there is something to deliver.
+ * from the requests, while the second core sat a third idle. The thread owns no database
+ * connection: the workers' store calls, a read and a write per delivery cycle, each a batch, are
+ * made here on `store` (background-store.ts, which also counts what they record). Their log lines
+ * come back here too, to the app's logger. A thread that dies is logged and started again; its
+ * leases expire as a killed process's would. It costs about 25 MB of memory, which is why it
+ * starts only once there is something to deliver.
  */
 export async function startWebhookThread(
   settings: ThreadSettings,
-  { database, logger, metrics }: { database: Database; logger: FastifyBaseLogger; metrics: WebhookMetrics },
+  { store, logger }: { store: DeliveryStore; logger: FastifyBaseLogger },
 ): Promise<Deliveries> {
-  const store = localStore(database, { metrics, logger });
   let worker: Worker;
   let stopping = false;
   let alive = false;
@@ -59,9 +54,7 @@ export async function startWebhookThread(
 
   const onMessage = (message: FromThread) => {
     if (message.type === "log") logger[message.level](message.fields, message.message);
-    else if (message.type === "counters") {
-      for (const [counter, label, by] of message.increments) metrics.add(counter, label, by);
-    } else if (message.type === "stopped") stopped?.();
+    else if (message.type === "stopped") stopped?.();
     else if (message.type === "store") {
       const { id } = message;
       (store[message.operation] as (...args: unknown[]) => Promise<unknown>)(...message.args).then(

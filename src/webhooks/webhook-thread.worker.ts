@@ -1,11 +1,10 @@
-// The webhook thread (webhook-thread.ts starts it): the delivery workers, their store calls, log
-// lines and counters sent to the main thread.
+// The webhook thread (webhook-thread.ts starts it): the delivery workers, their store calls and
+// log lines sent to the main thread, which counts what they record (background-store.ts).
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import { systemResolver } from "./address-guard.js";
 import { type DeliveryStore, DeliveryWorkers } from "./delivery-worker.js";
-import { COUNTER_LABELS, type CounterName, type WebhookCounters } from "./webhook-counters.js";
 import { WebhookSender } from "./webhook-http.js";
 import type { FromThread, StoreCall, ThreadSettings, ToThread } from "./webhook-thread.js";
 
@@ -61,42 +60,6 @@ const logger = {
   child: () => logger,
 } as unknown as FastifyBaseLogger;
 
-/**
- * Counters kept here and sent in one message per turn of this thread's event loop, however many
- * deliveries ended in it.
- */
-const increments = new Map<string, [CounterName, string | null, number]>();
-let flushScheduled = false;
-function flushCounters(): void {
-  flushScheduled = false;
-  if (increments.size === 0) return;
-  post({ type: "counters", increments: [...increments.values()] });
-  increments.clear();
-}
-function counter<N extends CounterName>(name: N) {
-  const labelName = COUNTER_LABELS[name];
-  return {
-    inc(labelsOrBy?: Record<string, string> | number) {
-      const label = labelName === null || typeof labelsOrBy !== "object" ? null : (labelsOrBy[labelName] ?? "");
-      const by = typeof labelsOrBy === "number" ? labelsOrBy : 1;
-      const key = `${name}\u0000${label}`;
-      const entry = increments.get(key);
-      if (entry) entry[2] += by;
-      else increments.set(key, [name, label, by]);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushCounters);
-      }
-    },
-  };
-}
-const counters: WebhookCounters = {
-  deliveries: counter("deliveries"),
-  attempts: counter("attempts"),
-  endpointsDisabled: counter("endpointsDisabled"),
-  relayed: counter("relayed"),
-};
-
 /** The store: each call made on the main thread, answered by id. */
 const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 let lastCall = 0;
@@ -117,7 +80,7 @@ const sender = new WebhookSender({
   allowPrivate: settings.webhooks.allowPrivate,
   resolve: systemResolver,
 });
-const workers = new DeliveryWorkers({ store, config: settings.webhooks, sender, metrics: counters, logger });
+const workers = new DeliveryWorkers({ store, config: settings.webhooks, sender, logger });
 workers.start();
 
 port.on("message", (message: ToThread) => {
@@ -135,7 +98,6 @@ port.on("message", (message: ToThread) => {
       } catch (error) {
         logger.warn({ err: error }, "stopping the webhook thread failed; its leases expire on their own");
       }
-      flushCounters();
       post({ type: "stopped" });
       port.close();
     })();

@@ -82,9 +82,9 @@ export const webhooksPlugin = fp(
       // which does not cross into a thread.
       const startDeliveries = async (): Promise<Deliveries> => {
         if (resolve === systemResolver) {
-          return startWebhookThread({ webhooks: config }, { database: services.database, logger: app.log, metrics });
+          return startWebhookThread({ webhooks: config }, { store, logger: app.log });
         }
-        const workers = new DeliveryWorkers({ store, config, sender, metrics, logger: app.log });
+        const workers = new DeliveryWorkers({ store, config, sender, logger: app.log });
         workers.start();
         return workers;
       };
