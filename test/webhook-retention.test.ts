@@ -75,9 +75,16 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
     assert.match(metrics.body, /valara_webhook_pending_deliveries \d+/);
     assert.match(metrics.body, /valara_webhook_oldest_pending_age_seconds [\d.]+/);
 
-    // Re-enabled, and answering: a success clears the failure clock.
+    // Re-enabled, and answering: a success clears the failure clock. Enabling clears it too, so
+    // the clock is set again (a failure since) before the event whose delivery must clear it.
     receiver.respond = () => ({ status: 200 });
     await send(t, "PATCH", `/api/v1/webhooks/endpoints/${created.id}`, { enabled: true }, { key: admin.key });
+    assert.equal((await endpoint()).failing_since, null, "enabling clears the failure clock");
+    await t.services.database.db
+      .updateTable("webhook_endpoint")
+      .set({ failing_since: new Date(Date.now() - 3600 * 1000).toISOString() })
+      .where("id", "=", created.id)
+      .execute();
     await patchUser(t, agent.id, { title: "three" }, { key: agent.key });
     await receiver.waitFor((got) =>
       got.some((entry) => (entry.body.data.changes as { title?: { to: string } }).title?.to === "three"),
