@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { verifyWebhook } from "../client/verify-webhook.js";
-import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { type Received, type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 /** Both signatures of a delivery verify with `secret`: Standard Webhooks by its own package, Valara's by the client. */
@@ -129,12 +129,11 @@ describe("webhook deliveries over real HTTP", () => {
     assert.equal(new Set(got.map((entry) => entry.body.event_id)).size, 1, "the same event id every attempt");
     assert.equal(new Set(got.map((entry) => entry.body.nonce)).size, 3, "a new nonce every attempt");
     for (const entry of got) assertSignedWith(entry, endpoint.secret);
-    let [delivery] = await deliveriesOf(endpoint.id);
-    for (let i = 0; i < 50 && delivery?.status !== "succeeded"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [delivery] = await deliveriesOf(endpoint.id);
-    }
-    assert.equal(delivery?.status, "succeeded");
+    const [delivery] = await eventually(
+      () => deliveriesOf(endpoint.id),
+      ([first]) => first?.status === "succeeded",
+      "the success to be recorded",
+    );
     assert.equal(delivery?.attempts, 3);
     assert.equal(delivery?.last_response_status, 200);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -146,12 +145,11 @@ describe("webhook deliveries over real HTTP", () => {
     const agent = await makeUser(t);
     await patchUser(t, agent.id, { city: "Dallas" }, { key: agent.key });
     await receiver.waitFor((all) => all.length >= 4);
-    let [delivery] = await deliveriesOf(endpoint.id);
-    for (let i = 0; i < 50 && delivery?.status !== "dead"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [delivery] = await deliveriesOf(endpoint.id);
-    }
-    assert.equal(delivery?.status, "dead");
+    const [delivery] = await eventually(
+      () => deliveriesOf(endpoint.id),
+      ([first]) => first?.status === "dead",
+      "the delivery to be dead",
+    );
     assert.equal(delivery?.attempts, 4);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(receiver.received.length, 4, "nothing after dead");
@@ -163,11 +161,11 @@ describe("webhook deliveries over real HTTP", () => {
     assert.equal(again.statusCode, 202, again.body);
     const got = await receiver.waitFor((all) => all.length >= 5);
     assert.equal(got[4]?.body.event_id, got[0]?.body.event_id);
-    for (let i = 0; i < 50 && delivery?.status !== "succeeded"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [delivery] = await deliveriesOf(endpoint.id);
-    }
-    assert.equal(delivery?.status, "succeeded");
+    await eventually(
+      () => deliveriesOf(endpoint.id),
+      ([first]) => first?.status === "succeeded",
+      "the redelivery's success to be recorded",
+    );
   });
 
   it("Retry-After is honoured, 410 Gone disables the endpoint, a redirect is a failed attempt", async () => {
@@ -183,14 +181,12 @@ describe("webhook deliveries over real HTTP", () => {
     await patchUser(t, agent.id, { city: "Houston" }, { key: agent.key });
     const got = await receiver.waitFor((all) => all.length >= 3, 10_000);
     assert.ok((got[1]?.at ?? 0) - (got[0]?.at ?? 0) >= 900, "waited as Retry-After said (1 s), not the 0.1 s schedule");
-    let state = (
-      await send(t, "GET", `/api/v1/webhooks/endpoints/${endpoint.id}`, undefined, { key: admin.key })
-    ).json();
-    for (let i = 0; i < 50 && state.enabled; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      state = (await send(t, "GET", `/api/v1/webhooks/endpoints/${endpoint.id}`, undefined, { key: admin.key })).json();
-    }
-    assert.equal(state.enabled, false);
+    const state = await eventually(
+      async () =>
+        (await send(t, "GET", `/api/v1/webhooks/endpoints/${endpoint.id}`, undefined, { key: admin.key })).json(),
+      (shown) => shown.enabled === false,
+      "410 Gone to disable the endpoint",
+    );
     assert.equal(state.disabled_reason, "gone");
     const [delivery] = await deliveriesOf(endpoint.id);
     assert.equal(delivery?.status, "dead");

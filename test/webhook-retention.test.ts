@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { localStore } from "../src/webhooks/background-store.js";
 import { RETENTION_MS, sweepOldEvents } from "../src/webhooks/webhook-background.js";
-import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { quietReporting, type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
@@ -22,13 +22,7 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
     await t.close();
     await receiver.close();
   });
-  const waitUntil = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 250; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const waitUntil = (check: () => Promise<boolean>, what: string) => eventually(check, (holds) => holds, what);
 
   it("an endpoint failing for 5 days without a success is disabled (logged, counted); a success clears the clock", async () => {
     const created = (
