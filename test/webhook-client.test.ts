@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ValaraClient, ValaraError, verifyWebhook } from "../client/index.js";
-import { makeUser, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
+import { eventually, makeUser, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
 import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 describe("the typed client: valara.webhooks.* and valara.events.list() over real HTTP", () => {
@@ -47,16 +47,11 @@ describe("the typed client: valara.webhooks.* and valara.events.list() over real
 
     const agent = await makeUser(t);
     await new ValaraClient({ baseUrl, apiKey: agent.key }).users.update(agent.id, { title: "Via client" });
-    let page = await valara.events.list({ limit: 500 });
-    for (
-      let i = 0;
-      i < 100 && !page.data.some((event) => event.data.user_id === agent.id && event.event_type === "user.updated");
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      page = await valara.events.list({ limit: 500 });
-    }
-    assert.ok(page.data.some((event) => event.data.user_id === agent.id && event.event_type === "user.updated"));
+    const page = await eventually(
+      () => valara.events.list({ limit: 500 }),
+      ({ data }) => data.some((event) => event.data.user_id === agent.id && event.event_type === "user.updated"),
+      "the PATCH's event in the feed",
+    );
     const next = await valara.events.list({ after: page.next_cursor });
     assert.equal(typeof next.next_cursor, "string");
 

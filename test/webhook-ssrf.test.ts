@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { refusedAddressReason, systemResolver } from "../src/webhooks/address-guard.js";
 import { WebhookSender } from "../src/webhooks/webhook-http.js";
-import { errorOf, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { errorOf, eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 // Every address that must never be connected to, each with why.
@@ -170,12 +170,8 @@ describe("SSRF: registration and delivery", () => {
           key: admin.key,
         })
       ).json().data as Array<{ status: string; last_error: string | null; attempts: number }>;
-    let [delivery] = await deliveries();
-    for (let i = 0; i < 100 && delivery?.status !== "dead"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [delivery] = await deliveries();
-    }
-    assert.equal(delivery?.status, "dead", "two refused attempts (schedule 0.1): dead");
+    // Two refused attempts (schedule 0.1): dead.
+    const [delivery] = await eventually(deliveries, ([first]) => first?.status === "dead", "the delivery to be dead");
     assert.equal(delivery?.attempts, 2);
     assert.match(String(delivery?.last_error), /^refused: rebind\.test resolves to a non-public address/);
     assert.equal(receiver.received.length, 0, "nothing reached the loopback receiver");
