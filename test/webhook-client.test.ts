@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ValaraClient, ValaraError, verifyWebhook } from "../client/index.js";
-import { eventually, makeUser, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
+import { eventually } from "./support/eventually.js";
+import { makeUser, startTestApp, type TestApp, type TestUser } from "./support/harness.js";
 import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 describe("the typed client: valara.webhooks.* and valara.events.list() over real HTTP", () => {

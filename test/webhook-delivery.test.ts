@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { verifyWebhook } from "../client/verify-webhook.js";
-import { eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { eventually } from "./support/eventually.js";
+import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { type Received, type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 /** Both signatures of a delivery verify with `secret`: Standard Webhooks by its own package, Valara's by the client. */

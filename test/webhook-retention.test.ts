@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { localStore } from "../src/webhooks/background-store.js";
 import { RETENTION_MS, sweepOldEvents } from "../src/webhooks/webhook-background.js";
-import { eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { eventually } from "./support/eventually.js";
+import { makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { quietReporting, type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
@@ -22,7 +23,6 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
     await t.close();
     await receiver.close();
   });
-  const waitUntil = (check: () => Promise<boolean>, what: string) => eventually(check, (holds) => holds, what);
 
   it("an endpoint failing for 5 days without a success is disabled (logged, counted); a success clears the clock", async () => {
     const created = (
@@ -42,16 +42,18 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
         .selectAll()
         .where("id", "=", created.id)
         .executeTakeFirstOrThrow();
-    await waitUntil(async () => (await endpoint()).failing_since !== null, "the first failure");
-    assert.equal((await endpoint()).enabled, 1, "one failure is not five days");
+    const failingSinceMsAgo = (ms: number) =>
+      t.services.database.db
+        .updateTable("webhook_endpoint")
+        .set({ failing_since: new Date(Date.now() - ms).toISOString() })
+        .where("id", "=", created.id)
+        .execute();
+    const failed = await eventually(endpoint, (row) => row.failing_since !== null, "the first failure");
+    assert.equal(failed.enabled, 1, "one failure is not five days");
     // Failing since five days and a minute ago: the next failed attempt disables it.
-    await t.services.database.db
-      .updateTable("webhook_endpoint")
-      .set({ failing_since: new Date(Date.now() - 5 * 24 * 3600 * 1000 - 60_000).toISOString() })
-      .where("id", "=", created.id)
-      .execute();
+    await failingSinceMsAgo(5 * 24 * 3600 * 1000 + 60_000);
     await patchUser(t, agent.id, { title: "two" }, { key: agent.key });
-    await waitUntil(async () => (await endpoint()).enabled === 0, "the endpoint to be disabled");
+    await eventually(endpoint, (row) => row.enabled === 0, "the endpoint to be disabled");
     const shown = (
       await send(t, "GET", `/api/v1/webhooks/endpoints/${created.id}`, undefined, { key: admin.key })
     ).json();
@@ -74,16 +76,12 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
     receiver.respond = () => ({ status: 200 });
     await send(t, "PATCH", `/api/v1/webhooks/endpoints/${created.id}`, { enabled: true }, { key: admin.key });
     assert.equal((await endpoint()).failing_since, null, "enabling clears the failure clock");
-    await t.services.database.db
-      .updateTable("webhook_endpoint")
-      .set({ failing_since: new Date(Date.now() - 3600 * 1000).toISOString() })
-      .where("id", "=", created.id)
-      .execute();
+    await failingSinceMsAgo(3600 * 1000);
     await patchUser(t, agent.id, { title: "three" }, { key: agent.key });
     await receiver.waitFor((got) =>
       got.some((entry) => (entry.body.data.changes as { title?: { to: string } }).title?.to === "three"),
     );
-    await waitUntil(async () => (await endpoint()).failing_since === null, "a success to clear the failure clock");
+    await eventually(endpoint, (row) => row.failing_since === null, "a success to clear the failure clock");
     assert.match((await send(t, "GET", "/metrics")).body, /valara_webhook_deliveries_total\{outcome="succeeded"\} \d+/);
   });
 
@@ -100,15 +98,15 @@ describe("webhooks: retention, disabling a failing endpoint, metrics", () => {
           { key: admin.key },
         )
       ).json();
-    await waitUntil(
-      async () =>
-        (await feed()).data.some(
+    const before = await eventually(
+      () => feed(),
+      (page) =>
+        page.data.some(
           (e: { event_type: string; data: { user_id: string } }) =>
             e.event_type === "user.updated" && e.data.user_id === agent.id,
         ),
       "the events",
     );
-    const before = await feed();
     const old = new Date(Date.now() - RETENTION_MS - 3600_000).toISOString();
     const oldIds = before.data.slice(0, 3).map((event: { event_id: string }) => event.event_id);
     await t.services.database.db

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { refusedAddressReason, systemResolver } from "../src/webhooks/address-guard.js";
 import { WebhookSender } from "../src/webhooks/webhook-http.js";
-import { errorOf, eventually, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
+import { eventually } from "./support/eventually.js";
+import { errorOf, makeUser, patchUser, send, startTestApp, type TestApp } from "./support/harness.js";
 import { type Receiver, startReceiver, WEBHOOK_TEST_ENV } from "./support/webhook-receiver.js";
 
 // Every address that must never be connected to, each with why.

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger } from "../../src/logger.js";
 import { WebhookMetrics } from "../../src/webhooks/webhook-metrics.js";
+import { eventually } from "./eventually.js";
 
 /** One request a receiver got: its headers and the exact bytes of its body. */
 export interface Received {
@@ -33,18 +34,14 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
     received,
     respond,
     delayMs: 0,
-    async waitFor(predicate, timeoutMs = 10_000, what = "the expected deliveries") {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(received)) {
-        if (Date.now() > deadline) {
-          const counts = new Map<string, number>();
-          for (const r of received) counts.set(r.body.event_type, (counts.get(r.body.event_type) ?? 0) + 1);
-          const got = [...counts].map(([type, n]) => `${n} × ${type}`).join(", ") || "nothing";
-          throw new Error(`timed out waiting for ${what}; got ${received.length} requests: ${got}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return received;
+    waitFor(predicate, timeoutMs = 10_000, what = "the expected deliveries") {
+      const seen = () => {
+        const counts = new Map<string, number>();
+        for (const r of received) counts.set(r.body.event_type, (counts.get(r.body.event_type) ?? 0) + 1);
+        const got = [...counts].map(([type, n]) => `${n} × ${type}`).join(", ") || "nothing";
+        return `${what}; got ${received.length} requests: ${got}`;
+      };
+      return eventually(async () => received, predicate, seen, timeoutMs);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
